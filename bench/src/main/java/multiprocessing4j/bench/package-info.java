@@ -1,0 +1,2 @@
+/** JMH benchmarks and the side-by-side comparison with CPython's multiprocessing. */
+package multiprocessing4j.bench;

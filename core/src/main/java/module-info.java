@@ -1,0 +1,11 @@
+/**
+ * multiprocessing4j: Python's {@code multiprocessing} and {@code concurrent.futures.ProcessPoolExecutor}
+ * for the JVM. Child JVMs, process pools, queues, pipes, shared memory, cross-process locks, managers
+ * and live values. Only the public packages are exported; {@code multiprocessing4j.internal.*} is not.
+ */
+module multiprocessing4j {
+    requires org.apache.fory.core;
+    requires java.logging;
+
+    exports multiprocessing4j;
+}

@@ -1,0 +1,14 @@
+package multiprocessing4j;
+
+import java.io.Serializable;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Supplier} that is also {@link Serializable}: a factory run in another JVM, for example
+ * the one a manager uses to create a registered custom object.
+ *
+ * @param <T> the type supplied
+ */
+@FunctionalInterface
+public interface SerializableSupplier<T> extends Supplier<T>, Serializable {
+}
