@@ -1,0 +1,207 @@
+package multiprocessing4j.internal.codec;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.Predicate;
+
+import org.apache.fory.Fory;
+import org.apache.fory.ThreadSafeFory;
+import org.apache.fory.config.CompatibleMode;
+import org.apache.fory.config.Language;
+import org.apache.fory.config.Config;
+import org.apache.fory.context.ReadContext;
+import org.apache.fory.context.WriteContext;
+import org.apache.fory.memory.MemoryBuffer;
+import org.apache.fory.serializer.Serializer;
+
+/**
+ * The default {@link Codec}: Apache Fory in native Java mode.
+ *
+ * <p>Options, and why:
+ * <ul>
+ *   <li>{@code requireClassRegistration(false)}: users send arbitrary classes (their own records,
+ *       lambdas defined anywhere), and both sides cannot agree on a registration list in advance.
+ *       Safety against hostile peers is the job of {@link Codecs#restricted}, which installs a type checker.</li>
+ *   <li>{@code withRefTracking(true)}: Java semantics. Cycles and shared references survive (two captures
+ *       of the same handle stay one object); costs a little per object, worth it.</li>
+ *   <li>{@code SCHEMA_CONSISTENT}: parent and children run the same class path, so there is no schema
+ *       evolution to pay for; messages are smaller and faster than in compatible mode.</li>
+ *   <li>{@code withCodegen(true)} + {@code withAsyncCompilation(true)}: the first value of each class is
+ *       written by the interpreting serializer while the generated one compiles on a background thread,
+ *       so the first encode/decode in a freshly started child (on the critical path of starting it) does
+ *       not wait for code generation and Janino; steady state still gets generated serializers.</li>
+ *   <li>A serializer factory that refuses classes that are not {@link java.io.Serializable}: Fory alone
+ *       would serialize them, but the contract is Java's. The factory runs once per class when Fory
+ *       creates its serializer (cached thereafter), so the check costs nothing on the hot path. When it
+ *       refuses, {@link SerializabilityProbe} walks the graph (slowly, but only on this error path) to say
+ *       where the class sits.</li>
+ *   <li>{@code withMaxDepth}: corrupt bytes cannot recurse the decoder into a {@link StackOverflowError}.</li>
+ * </ul>
+ */
+final class ForyCodec implements Codec {
+
+    private static final int MAX_DEPTH = 2_000;
+
+    private final ThreadSafeFory fory;
+    private final Predicate<String> allowed;
+
+    /** @param allowed class names a decoder may instantiate, or {@code null} for any */
+    ForyCodec(Predicate<String> allowed) {
+        this.allowed = allowed;
+        var builder = Fory.builder()
+                .withLanguage(Language.JAVA)
+                .requireClassRegistration(false)
+                .suppressClassRegistrationWarnings(true)
+                .withRefTracking(true)
+                .withCompatibleMode(CompatibleMode.SCHEMA_CONSISTENT)
+                .withCodegen(true)
+                .withAsyncCompilation(true)
+                .withMaxDepth(MAX_DEPTH)
+                .withClassLoader(ForyCodec.class.getClassLoader())
+                .withSerializerFactory((resolver, type) -> {
+                    if (!SerializabilityProbe.isSerializableType(type)) {
+                        throw new RefusedType(type);
+                    }
+                    return null; // Fory's own choice of serializer
+                });
+        if (allowed != null) {
+            builder.withTypeChecker((resolver, className) -> allowed.test(className));
+        }
+        this.fory = builder.buildThreadSafeForyPool(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+        // Fory has a built-in serializer for a bare java.lang.Object, so the factory never sees it
+        fory.registerCallback(f -> f.registerSerializer(Object.class, new RefusingSerializer(f.getConfig())));
+    }
+
+    /** Refuses bare {@code java.lang.Object} instances (not Serializable) both ways. */
+    private static final class RefusingSerializer extends Serializer<Object> {
+        RefusingSerializer(Config config) {
+            super(config, Object.class);
+        }
+
+        @Override
+        public void write(WriteContext context, Object value) {
+            throw new RefusedType(Object.class);
+        }
+
+        @Override
+        public Object read(ReadContext context) {
+            throw new RefusedType(Object.class);
+        }
+    }
+
+    /** Thrown out of Fory by the serializer factory; never escapes this class. */
+    private static final class RefusedType extends RuntimeException {
+        final transient Class<?> type;
+
+        RefusedType(Class<?> type) {
+            super(type.getName() + " is not serializable", null, false, false);
+            this.type = type;
+        }
+    }
+
+    @Override
+    public byte[] encode(Object value) {
+        try {
+            return fory.serialize(value);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw notSerializable(value, e);
+        }
+    }
+
+    @Override
+    public int encode(Object value, EncodeBuffer out) {
+        int start = out.length();
+        MemoryBuffer buffer = out.codecState instanceof MemoryBuffer b ? b : MemoryBuffer.fromByteArray(out.array());
+        out.codecState = buffer;
+        buffer.pointTo(out.array(), 0, out.array().length);
+        buffer.writerIndex(start);
+        try {
+            fory.serialize(buffer, value);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw notSerializable(value, e);
+        }
+        int end = buffer.writerIndex();
+        out.reset(buffer.getHeapMemory(), end);
+        return end - start;
+    }
+
+    @Override
+    public Object decode(byte[] bytes, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        return decode(MemoryBuffer.fromByteArray(bytes, offset, length), length);
+    }
+
+    @Override
+    public Object decode(MemorySegment slice) {
+        long size = slice.byteSize();
+        if (size > Integer.MAX_VALUE) {
+            throw new CodecException("Cannot decode " + size + " bytes: an encoded value is at most 2 GiB");
+        }
+        if (slice.isNative()) {
+            return decode(MemoryBuffer.fromByteBuffer(slice.asByteBuffer()), (int) size);
+        }
+        if (slice.heapBase().orElse(null) instanceof byte[] array) {
+            return decode(MemoryBuffer.fromByteArray(array, (int) slice.address(), (int) size), (int) size);
+        }
+        return decode(slice.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+    }
+
+    private Object decode(MemoryBuffer buffer, int length) {
+        int start = buffer.readerIndex();
+        Object value;
+        try {
+            value = fory.deserialize(buffer);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
+            throw decodeFailure(e);
+        }
+        int consumed = buffer.readerIndex() - start;
+        if (consumed != length) {
+            throw new CodecException("Corrupt encoding: the value ended after " + consumed + " of " + length + " bytes");
+        }
+        return value;
+    }
+
+    private CodecException decodeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RefusedType r) {
+                return new CodecException("Cannot decode: the bytes name " + r.type.getName()
+                        + ", which is not serializable and so cannot have been encoded by this codec", e);
+            }
+            if (t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError) {
+                return new CodecException("Cannot decode: class " + t.getMessage() + " is not present in this JVM "
+                        + "(is the class path the same on both sides?)", e);
+            }
+            if (t instanceof org.apache.fory.exception.InsecureException) {
+                return new CodecException("Cannot decode: refused by the allow-list of this restricted codec: "
+                        + t.getMessage(), e);
+            }
+        }
+        return new CodecException("Cannot decode: corrupt or truncated bytes (" + e + ")", e);
+    }
+
+    private NotSerializableValueException notSerializable(Object value, Throwable failure) {
+        Class<?> refused = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RefusedType r) {
+                refused = r.type;
+            }
+        }
+        SerializabilityProbe.Finding finding = SerializabilityProbe.explain(value);
+        if (finding != null) {
+            return new NotSerializableValueException("Cannot serialize " + describe(value) + ": " + finding.message(),
+                    finding.offending().getName(), failure);
+        }
+        String offending = refused != null ? refused.getName() : value == null ? "null" : value.getClass().getName();
+        return new NotSerializableValueException("Cannot serialize " + describe(value) + ": "
+                + (refused != null ? offending + " in its graph is not serializable" : failure.toString()),
+                offending, failure);
+    }
+
+    static String describe(Object value) {
+        return value == null ? "null" : "a value of type " + value.getClass().getName();
+    }
+
+    @Override
+    public String toString() {
+        return allowed == null ? "ForyCodec" : "ForyCodec(restricted)";
+    }
+}
