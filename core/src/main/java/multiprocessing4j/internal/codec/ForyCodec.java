@@ -11,6 +11,7 @@ import org.apache.fory.config.Config;
 import org.apache.fory.context.ReadContext;
 import org.apache.fory.context.WriteContext;
 import org.apache.fory.memory.MemoryBuffer;
+import org.apache.fory.serializer.ObjectStreamSerializer;
 import org.apache.fory.serializer.Serializer;
 
 /**
@@ -34,6 +35,8 @@ import org.apache.fory.serializer.Serializer;
  *       creates its serializer (cached thereafter), so the check costs nothing on the hot path. When it
  *       refuses, {@link SerializabilityProbe} walks the graph (slowly, but only on this error path) to say
  *       where the class sits.</li>
+ *   <li>Throwables go through Fory's {@code ObjectStreamSerializer} (their own {@code writeObject}/
+ *       {@code readObject}), so an exception sent as a value keeps its stack trace, cause and suppressed.</li>
  *   <li>{@code withMaxDepth}: corrupt bytes cannot recurse the decoder into a {@link StackOverflowError}.</li>
  * </ul>
  */
@@ -60,6 +63,11 @@ final class ForyCodec implements Codec {
                 .withSerializerFactory((resolver, type) -> {
                     if (!SerializabilityProbe.isSerializableType(type)) {
                         throw new RefusedType(type);
+                    }
+                    if (Throwable.class.isAssignableFrom(type)) {
+                        // through Throwable's own writeObject/readObject, which keep the stack trace; Fory's
+                        // field copy sees the lazily filled stackTrace field empty and restores none
+                        return new ObjectStreamSerializer(resolver, type);
                     }
                     return null; // Fory's own choice of serializer
                 });

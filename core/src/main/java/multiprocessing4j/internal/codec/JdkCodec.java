@@ -27,13 +27,17 @@ final class JdkCodec implements Codec {
     private static final long MAX_DEPTH = 2_000;
 
     private final Predicate<String> allowed;
-    private final ObjectInputFilter filter;
 
     /** @param allowed class names a decoder may instantiate, or {@code null} for any */
     JdkCodec(Predicate<String> allowed) {
         this.allowed = allowed;
-        this.filter = info -> {
+    }
+
+    /** A filter for one stream; {@code rejected[0]} receives the name of what it refused. */
+    private ObjectInputFilter filter(String[] rejected) {
+        return info -> {
             if (info.depth() > MAX_DEPTH) {
+                rejected[0] = "(graph deeper than " + MAX_DEPTH + ")";
                 return ObjectInputFilter.Status.REJECTED;
             }
             Class<?> type = info.serialClass();
@@ -43,6 +47,7 @@ final class JdkCodec implements Codec {
                     element = element.getComponentType();
                 }
                 if (!element.isPrimitive() && !allowed.test(element.getName())) {
+                    rejected[0] = element.getName();
                     return ObjectInputFilter.Status.REJECTED;
                 }
             }
@@ -81,8 +86,9 @@ final class JdkCodec implements Codec {
     public Object decode(byte[] bytes, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
         ByteArrayInputStream in = new ByteArrayInputStream(bytes, offset, length);
+        String[] rejected = new String[1];
         try (ObjectInputStream ois = new ObjectInputStream(in)) {
-            ois.setObjectInputFilter(filter);
+            ois.setObjectInputFilter(filter(rejected));
             Object value = ois.readObject();
             if (in.available() != 0) {
                 throw new CodecException("Corrupt encoding: " + in.available() + " bytes left after the value");
@@ -92,9 +98,9 @@ final class JdkCodec implements Codec {
             throw new CodecException("Cannot decode: class " + e.getMessage() + " is not present in this JVM "
                     + "(is the class path the same on both sides?)", e);
         } catch (InvalidClassException e) {
-            if (e.getMessage() != null && e.getMessage().contains("REJECTED")) {
-                throw new CodecException("Cannot decode: class " + e.classname + " refused by the input filter "
-                        + (allowed == null ? "(graph too deep)" : "(not on the allow-list of this restricted codec)"), e);
+            if (rejected[0] != null) {
+                throw new CodecException("Cannot decode: class " + rejected[0] + " refused by the input filter "
+                        + (allowed == null ? "" : "(not on the allow-list of this restricted codec)"), e);
             }
             throw new CodecException("Cannot decode: incompatible class " + e.classname + ": " + e.getMessage(), e);
         } catch (EOFException e) {

@@ -67,13 +67,17 @@ public final class RemoteFailure implements Serializable {
      * @param codec   the codec the receiving side will use for {@link #rebuild(Codec)}
      */
     public static RemoteFailure capture(Throwable failure, Codec codec) {
+        // describe first: getStackTrace() materialises each throwable's stackTrace field, which a codec
+        // reading fields directly (Fory) would otherwise find empty
+        RemoteFailure described = describe(failure, null, Collections.newSetFromMap(new IdentityHashMap<>()));
         byte[] encoded;
         try {
             encoded = codec.encode(failure);
         } catch (RuntimeException | StackOverflowError notSerializable) {
-            encoded = null;
+            return described;
         }
-        return describe(failure, encoded, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return new RemoteFailure(described.className, described.message, described.stackTrace, described.cause,
+                described.suppressed, encoded);
     }
 
     /** {@link #capture(Throwable, Codec)} with {@link Codecs#fromSystemProperty()}. */
@@ -171,9 +175,26 @@ public final class RemoteFailure implements Serializable {
             return null;
         }
         try {
-            return codec.decode(original) instanceof Throwable t ? t : null;
+            if (codec.decode(original) instanceof Throwable t) {
+                restoreTraces(t, this, Collections.newSetFromMap(new IdentityHashMap<>()));
+                return t;
+            }
+            return null;
         } catch (CodecException missingHere) {
             return null;
+        }
+    }
+
+    /** Gives the rebuilt chain the remote traces, whatever the codec kept of them. */
+    private static void restoreTraces(Throwable t, RemoteFailure f, Set<Throwable> seen) {
+        if (t == null || f == null || !seen.add(t) || !t.getClass().getName().equals(f.className)) {
+            return;
+        }
+        t.setStackTrace(f.stackTrace);
+        restoreTraces(t.getCause(), f.cause, seen);
+        Throwable[] sup = t.getSuppressed();
+        for (int i = 0; i < Math.min(sup.length, f.suppressed.length); i++) {
+            restoreTraces(sup[i], f.suppressed[i], seen);
         }
     }
 

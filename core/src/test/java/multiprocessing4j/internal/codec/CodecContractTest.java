@@ -258,4 +258,13 @@ class CodecContractTest {
         assertInstanceOf(String.class, codec.decode(MemorySegment.ofArray(bytes)));
         assertEquals((byte) bytes[0], MemorySegment.ofArray(bytes).get(ValueLayout.JAVA_BYTE, 0));
     }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void exceptionSentAsAValueKeepsItsStackTraceAndCause(Codec codec) {
+        IllegalStateException original = new IllegalStateException("top", new java.io.IOException("root"));
+        Throwable copy = (Throwable) roundTrip(codec, original);
+        assertArrayEquals(original.getStackTrace(), copy.getStackTrace());
+        assertEquals("root", copy.getCause().getMessage());
+    }
 }
