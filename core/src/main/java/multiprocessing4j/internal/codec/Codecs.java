@@ -58,6 +58,17 @@ public final class Codecs {
         return Default.INSTANCE;
     }
 
+    /**
+     * Makes the first real encode/decode in this JVM cheap: creates the codec chosen by {@value #PROPERTY}
+     * and round-trips a serializable lambda, a record, a plain serializable class, collections and an
+     * exception through it, so that the codec's own classes are loaded and initialised. A spare child calls
+     * this before it declares itself ready (see {@code CodecFirstUse} in the bench module for the figures).
+     * Idempotent and thread-safe.
+     */
+    public static void warmUp() {
+        Warm.roundTrip(fromSystemProperty());
+    }
+
     /** The JDK serialization codec: thread-safe, shared. */
     public static Codec jdkCodec() {
         return Jdk.INSTANCE;
