@@ -3,6 +3,7 @@ package multiprocessing4j.bench;
 import java.io.Serializable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 import multiprocessing4j.SerializableCallable;
@@ -77,7 +78,7 @@ public class CodecBenchmark {
     @Benchmark
     public Object smallObjectThroughSharedMemorySlot() {
         int n = codec.encode(order, buffer.clear());
-        MemorySegment.copy(buffer.segment(), 0, ring, 128, n);
+        MemorySegment.copy(buffer.array(), 0, ring, ValueLayout.JAVA_BYTE, 128, n);
         return codec.decode(ring.asSlice(128, n));
     }
 }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * EncodeBuffer out = new EncodeBuffer();
  * for (Object item : items) {
  *     int n = codec.encode(item, out.clear());
- *     MemorySegment.copy(out.segment(), 0, slot, 0, n);
+ *     MemorySegment.copy(out.array(), 0, slot, ValueLayout.JAVA_BYTE, 0, n);   // allocation-free
  * }
  * }</pre>
  *
@@ -53,7 +53,7 @@ public final class EncodeBuffer {
         return array;
     }
 
-    /** A heap segment over the valid bytes, for {@link MemorySegment#copy}. */
+    /** A heap segment over the valid bytes (allocates two small views: on the hot path copy from {@link #array()}). */
     public MemorySegment segment() {
         return MemorySegment.ofArray(array).asSlice(0, length);
     }

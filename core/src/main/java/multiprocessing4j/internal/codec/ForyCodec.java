@@ -136,11 +136,33 @@ final class ForyCodec implements Codec {
         return end - start;
     }
 
+    /**
+     * One reader buffer per thread, re-pointed at each message so that decoding allocates no wrapper.
+     * Taken out of the slot while in use: a {@code readResolve} that decodes again gets a fresh one.
+     */
+    private static final ThreadLocal<MemoryBuffer[]> READERS = ThreadLocal.withInitial(() -> new MemoryBuffer[1]);
+
     @Override
     public Object decode(byte[] bytes, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-        return decode(MemoryBuffer.fromByteArray(bytes, offset, length), length);
+        MemoryBuffer[] slot = READERS.get();
+        MemoryBuffer buffer = slot[0];
+        slot[0] = null;
+        if (buffer == null) {
+            buffer = MemoryBuffer.fromByteArray(bytes, offset, length);
+        } else {
+            buffer.pointTo(bytes, offset, length);
+            buffer.readerIndex(0);
+        }
+        try {
+            return decode(buffer, length);
+        } finally {
+            buffer.pointTo(EMPTY, 0, 0); // do not keep the caller's array reachable
+            slot[0] = buffer;
+        }
     }
+
+    private static final byte[] EMPTY = new byte[0];
 
     @Override
     public Object decode(MemorySegment slice) {
@@ -148,11 +170,11 @@ final class ForyCodec implements Codec {
         if (size > Integer.MAX_VALUE) {
             throw new CodecException("Cannot decode " + size + " bytes: an encoded value is at most 2 GiB");
         }
+        if (slice.heapBase().orElse(null) instanceof byte[] array) {
+            return decode(array, (int) slice.address(), (int) size);
+        }
         if (slice.isNative()) {
             return decode(MemoryBuffer.fromByteBuffer(slice.asByteBuffer()), (int) size);
-        }
-        if (slice.heapBase().orElse(null) instanceof byte[] array) {
-            return decode(MemoryBuffer.fromByteArray(array, (int) slice.address(), (int) size), (int) size);
         }
         return decode(slice.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     }

@@ -267,4 +267,17 @@ class CodecContractTest {
         assertArrayEquals(original.getStackTrace(), copy.getStackTrace());
         assertEquals("root", copy.getCause().getMessage());
     }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void successiveDecodesOnOneThreadAreIndependent(Codec codec) {
+        byte[] longer = codec.encode(List.of("a", "bb", "ccc", 4, 5L));
+        byte[] shorter = codec.encode(7);
+        byte[] padded = new byte[shorter.length + 5];
+        System.arraycopy(shorter, 0, padded, 5, shorter.length);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(List.of("a", "bb", "ccc", 4, 5L), codec.decode(longer));
+            assertEquals(7, codec.decode(padded, 5, shorter.length));
+        }
+    }
 }
