@@ -1,6 +1,11 @@
 package multiprocessing4j.internal.codec;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 import org.apache.fory.Fory;
@@ -79,24 +84,33 @@ final class ForyCodec implements Codec {
             builder.withTypeChecker((resolver, className) -> allowed.test(className));
         }
         this.fory = builder.buildThreadSafeForyPool(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
-        // Fory has a built-in serializer for a bare java.lang.Object, so the factory never sees it
-        fory.registerCallback(f -> f.registerSerializer(Object.class, new RefusingSerializer(f.getConfig())));
+        // Fory has built-in serializers for these non-Serializable classes, so the factory never sees them;
+        // refusing them keeps this codec's contract identical to JDK serialization's
+        fory.registerCallback(f -> {
+            for (Class<?> type : BUILT_IN_NOT_SERIALIZABLE) {
+                f.registerSerializer(type, new RefusingSerializer(f.getConfig(), type));
+            }
+        });
     }
 
-    /** Refuses bare {@code java.lang.Object} instances (not Serializable) both ways. */
+    private static final List<Class<?>> BUILT_IN_NOT_SERIALIZABLE = List.of(Object.class, Optional.class,
+            OptionalInt.class, OptionalLong.class, OptionalDouble.class);
+
+    /** Refuses a class that is not Serializable, both ways. */
     private static final class RefusingSerializer extends Serializer<Object> {
-        RefusingSerializer(Config config) {
-            super(config, Object.class);
+        @SuppressWarnings("unchecked")
+        RefusingSerializer(Config config, Class<?> type) {
+            super(config, (Class<Object>) type);
         }
 
         @Override
         public void write(WriteContext context, Object value) {
-            throw new RefusedType(Object.class);
+            throw new RefusedType(type);
         }
 
         @Override
         public Object read(ReadContext context) {
-            throw new RefusedType(Object.class);
+            throw new RefusedType(type);
         }
     }
 

@@ -280,4 +280,12 @@ class CodecContractTest {
             assertEquals(7, codec.decode(padded, 5, shorter.length));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void optionalIsRefusedAsJavaSerializationDoes(Codec codec) {
+        NotSerializableValueException e = assertThrows(NotSerializableValueException.class,
+                () -> codec.encode(List.of(java.util.Optional.of(1))));
+        assertEquals("java.util.Optional", e.offendingClass());
+    }
 }
