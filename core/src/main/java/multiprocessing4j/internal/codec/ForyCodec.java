@@ -245,7 +245,12 @@ final class ForyCodec implements Codec {
     }
 
     static String describe(Object value) {
-        return value == null ? "null" : "a value of type " + value.getClass().getName();
+        if (value == null) {
+            return "null";
+        }
+        Class<?> type = value.getClass();
+        return type.isSynthetic() && type.getName().contains("$$Lambda") ? "a lambda"
+                : "a value of type " + type.getName();
     }
 
     @Override
