@@ -68,6 +68,9 @@ public final class Futex {
     /** {@code wait} result: the timeout elapsed with the word still holding the expected value. */
     public static final int TIMED_OUT = 2;
 
+    /** Pass as {@code waitersOffset} to keep no waiter count. */
+    public static final long NO_WAITER_COUNT = -1;
+
     /** Access to 32-bit words: coordinates {@code (MemorySegment, long offset)}; use its acquire/release/CAS modes. */
     public static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
@@ -220,7 +223,21 @@ public final class Futex {
      */
     public static boolean awaitChange(MemorySegment segment, long offset, int expected, long timeoutNanos)
             throws InterruptedException {
+        return awaitChange(segment, offset, expected, NO_WAITER_COUNT, timeoutNanos);
+    }
+
+    /**
+     * {@link #awaitChange(MemorySegment, long, int, long)} that also keeps a count of blocked
+     * waiters in the int at {@code waitersOffset} (incremented just before blocking, decremented
+     * after), so that signallers call {@link #wakeIfWaiting} and skip the wake system call while
+     * everyone is still spinning. Pass {@link #NO_WAITER_COUNT} to keep no count.
+     */
+    public static boolean awaitChange(MemorySegment segment, long offset, int expected, long waitersOffset,
+                                      long timeoutNanos) throws InterruptedException {
         checkWord(segment, offset);
+        if (waitersOffset != NO_WAITER_COUNT) {
+            checkWord(segment, waitersOffset);
+        }
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -248,21 +265,48 @@ public final class Futex {
             }
             scratch.spinNanos = Math.max(MIN_SPIN_NANOS, scratch.spinNanos / 2);
         }
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if ((int) INT.getAcquire(segment, offset) != expected) {
-                return true;
+        if (waitersOffset != NO_WAITER_COUNT) {
+            // getAndAdd is a full fence: either the signaller sees our count, or we see its new value below.
+            INT.getAndAdd(segment, waitersOffset, 1);
+        }
+        try {
+            while (true) {
+                long remaining = deadline - System.nanoTime();
+                if ((int) INT.getAcquire(segment, offset) != expected) {
+                    return true;
+                }
+                if (remaining <= 0) {
+                    return false;
+                }
+                int r = SYSCALL != null
+                        ? futexWait(segment, offset, expected, deadline)
+                        : pollWait(segment, offset, expected, deadline);
+                if (r == TIMED_OUT) {
+                    return (int) INT.getAcquire(segment, offset) != expected;
+                }
             }
-            if (remaining <= 0) {
-                return false;
-            }
-            int r = SYSCALL != null
-                    ? futexWait(segment, offset, expected, deadline)
-                    : pollWait(segment, offset, expected, deadline);
-            if (r == TIMED_OUT) {
-                return (int) INT.getAcquire(segment, offset) != expected;
+        } finally {
+            if (waitersOffset != NO_WAITER_COUNT) {
+                INT.getAndAdd(segment, waitersOffset, -1);
             }
         }
+    }
+
+    /**
+     * Wakes up to {@code count} waiters on the word at {@code offset} if the waiter count at
+     * {@code waitersOffset} (kept by the five-argument {@code awaitChange}) says someone blocks.
+     * Call it after changing the word.
+     *
+     * @return how many were woken
+     */
+    public static int wakeIfWaiting(MemorySegment segment, long offset, long waitersOffset, int count) {
+        // Orders the caller's write of the word before the read of the count (the other half of the
+        // handshake in awaitChange), so a waiter that is about to block is never missed.
+        VarHandle.fullFence();
+        if ((int) INT.getVolatile(segment, waitersOffset) <= 0) {
+            return 0;
+        }
+        return wake(segment, offset, count);
     }
 
     /** {@link #awaitChange(MemorySegment, long, int, long)} with a {@link Duration}; {@code null} means no timeout. */

@@ -131,6 +131,33 @@ class FutexTest {
     }
 
     @Test
+    void awaitChangeWithAWaiterCountIsWokenByWakeIfWaiting() throws Exception {
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Futex.awaitChange(cell, 0, 0, 4, TimeUnit.SECONDS.toNanos(20));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, r -> Thread.ofPlatform().start(r));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((int) Futex.INT.getVolatile(cell, 4L) == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+
+        Futex.INT.setRelease(cell, 0L, 1);
+        int woken = Futex.wakeIfWaiting(cell, 0, 4, 1);
+
+        assertTrue(waiter.get(10, TimeUnit.SECONDS));
+        assertTrue(woken <= 1, "at most the one waiter is woken");
+        assertEquals(0, (int) Futex.INT.getVolatile(cell, 4L), "the waiter count goes back to zero");
+    }
+
+    @Test
+    void wakeIfWaitingSkipsTheSystemCallWhenNobodyBlocks() {
+        assertEquals(0, Futex.wakeIfWaiting(cell, 0, 4, 1));
+    }
+
+    @Test
     void misplacedWordsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> Futex.wake(cell, 2, 1));
         assertThrows(IllegalArgumentException.class, () -> Futex.wake(cell, 64, 1));
