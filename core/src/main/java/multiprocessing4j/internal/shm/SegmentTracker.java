@@ -29,9 +29,10 @@ import multiprocessing4j.internal.platform.ProcessTree;
  *
  * <p><b>Lifecycle.</b> The first JVM of a tree that creates a segment starts one tracker for the
  * tree (root pid R): a lean JVM ({@code -Xshare:auto -XX:+UseSerialGC -XX:TieredStopAtLevel=1
- * -Xmx16m}) running this class's {@link #main} on this library's code location only, in its own
- * session ({@code setsid}), so that a terminal's Ctrl-C or hang-up aimed at the tree does not reach
- * it and it is not one of the tree's children that die with their parent. It holds an exclusive
+ * -Xmx16m}) running this class's {@link #main} on this library's code location only, started
+ * through {@code setsid --fork}: in its own session, so that a terminal's Ctrl-C or hang-up aimed
+ * at the tree does not reach it, and reparented away from the tree, so that it is neither a child
+ * that dies with its parent nor a descendant that a tree-wide kill reaches. It holds an exclusive
  * lock on {@code /dev/shm/mp4j-R-tracker}; a second tracker for the same tree sees the lock and
  * exits at once, and a JVM creating a segment starts a tracker only when no one holds that lock.
  *
@@ -52,19 +53,13 @@ public final class SegmentTracker {
 
     private static final String ROOT_ARG = "-D" + ProcessTree.ROOT_PID_PROPERTY + "=";
     private static volatile boolean ensured;
-    private static volatile long rootStartTime = Long.MIN_VALUE;
 
     private SegmentTracker() {
     }
 
     /** The start time of this tree's root, as recorded in segment headers. */
     static long rootStartTime() {
-        long t = rootStartTime;
-        if (t == Long.MIN_VALUE) {
-            t = ProcessTree.isChild() ? Pids.startTime(ProcessTree.rootPid()) : Pids.selfStartTime();
-            rootStartTime = t;
-        }
-        return t;
+        return ProcessTree.rootStartTime();
     }
 
     static Path lockFile(long rootPid) {
@@ -119,7 +114,10 @@ public final class SegmentTracker {
         }
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            // New session (no terminal signals) and forked away, so the tracker is not among this
+            // JVM's descendants: whoever kills a tree's processes by ancestry does not kill it.
             command.add("/usr/bin/setsid");
+            command.add("--fork");
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xshare:auto", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx16m", "-Xss512k",
@@ -257,8 +255,11 @@ public final class SegmentTracker {
                     || h.get(ValueLayout.JAVA_LONG_UNALIGNED, SegmentDescriptor.MAGIC_OFFSET) != SegmentDescriptor.MAGIC) {
                 return headerless;
             }
+            long headerStart = h.get(ValueLayout.JAVA_LONG_UNALIGNED, SegmentDescriptor.ROOT_START_TIME_OFFSET);
+            // A process that created a segment after its root had died could not read the root's
+            // start time (NO_PROCESS); its segment is still this tree's.
             return h.get(ValueLayout.JAVA_LONG_UNALIGNED, SegmentDescriptor.ROOT_PID_OFFSET) == rootPid
-                    && h.get(ValueLayout.JAVA_LONG_UNALIGNED, SegmentDescriptor.ROOT_START_TIME_OFFSET) == rootStart;
+                    && (headerStart == rootStart || headerStart == Pids.NO_PROCESS || rootStart == Pids.NO_PROCESS);
         } catch (IOException e) {
             return false;
         }

@@ -140,4 +140,34 @@ class SegmentTrackerTest {
             }
         }
     }
+
+    @Test
+    void aSegmentCreatedByAChildAfterTheRootDiedIsStillRemoved() throws Exception {
+        Path report = Files.createTempFile("mp4j-late", ".txt");
+        Files.delete(report);
+        Process root = TestJvm.start(TreeMember.class, List.of(), "none", "late:" + report);
+        long childPid = -1;
+        try {
+            BufferedReader out = TestJvm.reader(root);
+            childPid = Long.parseLong(TestJvm.awaitLine(root, out, "CHILD ", Duration.ofSeconds(30)));
+            TestJvm.awaitLine(root, out, "STARTED ", Duration.ofSeconds(30));
+            TestJvm.awaitLine(root, out, "STARTED ", Duration.ofSeconds(30));
+
+            root.destroyForcibly();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!(Files.exists(report) && Files.size(report) > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Path late = Path.of("/dev/shm", Files.readString(report).strip());
+            assertTrue(Files.exists(late));
+            kill(childPid);
+
+            awaitGone(List.of(late, SegmentTracker.lockFile(root.pid()), SegmentTracker.namesFile(root.pid())),
+                    Duration.ofSeconds(10));
+        } finally {
+            kill(childPid);
+            TestJvm.destroy(root);
+            Files.deleteIfExists(report);
+        }
+    }
 }
