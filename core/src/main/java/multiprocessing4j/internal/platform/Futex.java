@@ -40,6 +40,9 @@ import java.time.Duration;
  * (20 per second, no measurable CPU). Waking the waiter explicitly on interrupt would need every
  * interrupter to know the word the thread waits on, which the JDK cannot tell us.
  *
+ * <p><b>Virtual threads.</b> A futex wait is a native call, so a virtual thread blocked in it pins
+ * its carrier for one slice at a time; in the polling fallback it unmounts (it sleeps).
+ *
  * <p><b>Spin, then block.</b> Waking a process on another CPU costs about 25 µs here, while a
  * shared-memory round trip between two running processes costs about 0.1 µs. So
  * {@code awaitChange} first spins with {@link Thread#onSpinWait()} for a short, per-thread adaptive
