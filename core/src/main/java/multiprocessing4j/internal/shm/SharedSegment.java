@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ public final class SharedSegment implements AutoCloseable {
         }
         long total = SegmentDescriptor.HEADER_LENGTH + payloadLength;
         try {
-            long usable = Files.getFileStore(SHM_DIR).getUsableSpace();
+            long usable = shmStore().getUsableSpace();
             if (total > usable) {
                 throw new IllegalArgumentException("a shared segment of " + payloadLength + " bytes does not fit: "
                         + SHM_DIR + " has " + usable + " bytes free (it is a tmpfs; its size is a mount option)");
@@ -340,6 +341,18 @@ public final class SharedSegment implements AutoCloseable {
                 // Best effort at exit; the tracker removes whatever is left once the tree is gone.
             }
         }
+    }
+
+    private static volatile FileStore shmStore;
+
+    /** The /dev/shm file store, looked up once: the lookup scans the mount table (about 80 µs). */
+    private static FileStore shmStore() throws IOException {
+        FileStore store = shmStore;
+        if (store == null) {
+            store = Files.getFileStore(SHM_DIR);
+            shmStore = store;
+        }
+        return store;
     }
 
     private static void checkPlatform() {
