@@ -49,8 +49,9 @@ public final class FutexPingPong {
         double[] results = new double[5];
         try (SharedMemory shm = SharedMemory.create(128)) {
             MemorySegment cell = shm.segment();
+            // The peer runs in the same mode as this JVM (native futex or polling fallback).
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
+                    Futex.isNative() ? "--enable-native-access=ALL-UNNAMED" : "-Dmp4j.bench.fallback=true", "-Xshare:auto",
                     "-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid(),
                     "-cp", System.getProperty("java.class.path"), FutexPingPong.class.getName(),
                     "peer", shm.name(), variant, Integer.toString(rounds * (results.length + 1))));

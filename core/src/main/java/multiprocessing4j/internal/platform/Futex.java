@@ -54,7 +54,10 @@ import java.time.Duration;
  * {@code Enable-Native-Access}), or the platform is not Linux on x86-64 or AArch64, the class still
  * works: {@code wait} polls the word with a backoff from a few microseconds up to one millisecond,
  * and {@code wake} does nothing. Wake-ups are then slower (up to a millisecond) but never lost.
- * This is decided once, when the class initialises, and logged once as a warning.
+ * This is decided once, when the class initialises, and logged once as a warning. Mixing modes
+ * works but is slow: a JVM in the fallback cannot wake a native waiter in another JVM, which then
+ * notices the change only at the end of its current slice (up to {@value #MAX_SLICE_MILLIS} ms);
+ * the runtime therefore starts every child with native access.
  *
  * <p><b>Memory consistency.</b> The futex calls themselves order nothing for Java: callers publish
  * state with release writes (or volatile/atomic access) before {@code wake} and read it with
