@@ -128,12 +128,7 @@ public final class Futex {
                 errno = capture.varHandle(MemoryLayout.PathElement.groupElement("errno"));
                 // long syscall(long number, ...): variadic after the first argument. Every argument is
                 // passed as a 64-bit value, which is what glibc's syscall() reads them as.
-                syscall = linker.downcallHandle(
-                        linker.defaultLookup().find("syscall").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
-                                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                                ValueLayout.JAVA_LONG),
-                        Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+                syscall = linkSyscall(linker);
             } catch (RuntimeException | LinkageError e) {
                 reason = "linking the syscall function failed: " + e;
                 syscall = null;
@@ -148,6 +143,17 @@ public final class Futex {
             LOG.log(System.Logger.Level.WARNING, "multiprocessing4j: futex wait/wake unavailable (" + reason
                     + "); cross-process waits fall back to polling, with slower wake-ups");
         }
+    }
+
+    /** Only called once native access is known to be enabled, so the restricted call cannot warn. */
+    @SuppressWarnings("restricted")
+    private static MethodHandle linkSyscall(Linker linker) {
+        return linker.downcallHandle(
+                linker.defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
     }
 
     /** Per-thread native scratch memory (the timespec and the errno capture) and the adaptive spin budget. */

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 import multiprocessing4j.internal.platform.ProcessTree;
@@ -209,8 +210,7 @@ public final class SharedSegment implements AutoCloseable {
                 throw new IllegalStateException("shared segment '" + name + "' was never initialised: its creator "
                         + "died while creating it, or it is not a multiprocessing4j segment");
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            LockSupport.parkNanos(200_000);
         }
     }
 
