@@ -303,9 +303,11 @@ class ProcessQueueTest {
         try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 try (var ch = java.nio.channels.FileChannel.open(p)) {
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.nativeOrder());
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.nativeOrder());
                     ch.read(b);
-                    if (b.position() == 16 && b.getInt(12) == multiprocessing4j.internal.ipc.MpmcRingDescriptor.LARGE_MESSAGE_KIND) {
+                    // Only this test tree's side segments (header: kind at 12, root pid at 24).
+                    if (b.position() == 32 && b.getInt(12) == multiprocessing4j.internal.ipc.MpmcRingDescriptor.LARGE_MESSAGE_KIND
+                            && b.getLong(24) == multiprocessing4j.internal.platform.ProcessTree.rootPid()) {
                         count++;
                     }
                 } catch (IOException ignored) {

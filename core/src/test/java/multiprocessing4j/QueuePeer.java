@@ -11,6 +11,7 @@ import java.util.Map;
  * connection), which attaches here; {@code args[1]} says what to do:
  * <ul>
  *   <li>{@code produce <id> <count> <sentinels>}: put {@code id << 40 | seq} for seq in [0, count), then {@code sentinels} times -1;</li>
+ *   <li>{@code produce-mixed <count>}: put byte arrays, every third of about 1 MB, the others small, filled with their index;</li>
  *   <li>{@code produce-forever <id>}: put {@code id << 40 | seq} until killed;</li>
  *   <li>{@code consume}: take until -1, checking FIFO per producer; print {@code RESULT id count sum} lines and {@code DONE};</li>
  *   <li>{@code consume-forever}: take until killed;</li>
@@ -38,6 +39,15 @@ public final class QueuePeer {
                 }
                 for (int i = 0; i < Integer.parseInt(args[4]); i++) {
                     q.put(-1L);
+                }
+                System.out.println("DONE");
+            }
+            case "produce-mixed" -> {
+                @SuppressWarnings("unchecked") ProcessQueue<byte[]> q = (ProcessQueue<byte[]>) handle;
+                for (int i = 0; i < Integer.parseInt(args[2]); i++) {
+                    byte[] m = new byte[i % 3 == 0 ? 1_000_000 + i : 10 + i];
+                    java.util.Arrays.fill(m, (byte) i);
+                    q.put(m);
                 }
                 System.out.println("DONE");
             }

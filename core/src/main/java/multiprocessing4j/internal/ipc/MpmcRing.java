@@ -141,6 +141,9 @@ public final class MpmcRing {
             throw new IndexOutOfBoundsException("message [" + offset + ", " + offset + "+" + length + ") outside array of " + src.length);
         }
         checkOpen();
+        if (isShutdown()) {
+            throw closed();
+        }
         SharedSegment side = null;
         if (length > inlineCapacity) {
             side = SharedSegment.create(null, LARGE_MESSAGE_KIND, Math.max(1, length));
