@@ -378,12 +378,10 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
             return null;
         }
         afterTake();
-        byte[] bytes = in.array();
-        if (n > 1 << 20) {
-            // Do not keep a huge array alive in the thread's buffer.
-            DECODE.remove();
-        }
-        return (E) codec.decode(bytes, 0, n);
+        E value = (E) codec.decode(in.array(), 0, n);
+        // Do not keep a huge array alive in the thread's buffer.
+        in.trim(1 << 20);
+        return value;
     }
 
     void checkOpen() {

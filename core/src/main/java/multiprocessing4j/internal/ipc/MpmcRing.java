@@ -164,7 +164,9 @@ public final class MpmcRing {
     }
 
     private boolean put(byte[] src, int offset, int length, String sideName, long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
+        // The clock is read only once there is reason to wait: the common case never waits.
+        long deadline = 0;
+        boolean waited = false;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
             long slot = slot((int) (pos % slotCount));
@@ -193,6 +195,10 @@ public final class MpmcRing {
                 if (isShutdown()) {
                     throw closed();
                 }
+                if (!waited) {
+                    deadline = System.nanoTime() + timeoutNanos;
+                    waited = true;
+                }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     return false;
@@ -216,7 +222,8 @@ public final class MpmcRing {
      */
     public int poll(MessageBuffer into, long timeoutNanos) throws InterruptedException {
         checkOpen();
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = 0;
+        boolean waited = false;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
             long slot = slot((int) (pos % slotCount));
@@ -244,6 +251,10 @@ public final class MpmcRing {
                 }
                 if (diff == 0 && kind == EMPTY && isShutdown()) {
                     throw closed();
+                }
+                if (!waited) {
+                    deadline = System.nanoTime() + timeoutNanos;
+                    waited = true;
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
