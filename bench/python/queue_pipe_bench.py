@@ -12,16 +12,13 @@ import time
 ctx = mp.get_context("fork")
 
 
-def producer(q, done, count, size, sentinels):
+def producer(q, done, count, size):
     message = b"x" * size
     start = time.perf_counter_ns()
     for _ in range(count):
         q.put(message)
     end = time.perf_counter_ns()
-    for _ in range(sentinels):
-        q.put(b"")
-    done.put(start)
-    done.put(end)
+    done.put((start, end))
 
 
 def consumer(q, done):
@@ -30,20 +27,23 @@ def consumer(q, done):
     while m:
         m = q.get()
     end = time.perf_counter_ns()
-    done.put(start)
-    done.put(end)
+    done.put((start, end))
 
 
 def throughput(producers, consumers, total, size):
     q, done = ctx.Queue(4096), ctx.Queue()
     procs = [ctx.Process(target=consumer, args=(q, done)) for _ in range(consumers)]
-    procs += [ctx.Process(target=producer, args=(q, done, total // producers, size, consumers if p == 0 else 0))
-              for p in range(producers)]
+    producing = [ctx.Process(target=producer, args=(q, done, total // producers, size)) for _ in range(producers)]
+    procs += producing
     for p in procs:
         p.start()
+    for p in producing:
+        p.join()
+    for _ in range(consumers):
+        q.put(b"")
     first, last = None, None
     for _ in procs:
-        s, e = done.get(), done.get()
+        s, e = done.get()
         first = s if first is None else min(first, s)
         last = e if last is None else max(last, e)
     for p in procs:

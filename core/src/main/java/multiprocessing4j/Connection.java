@@ -246,33 +246,51 @@ public final class Connection implements AutoCloseable, Serializable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        sendLock.lock();
-        recvLock.lock();
-        try {
-            if (closed || segment.isClosed()) {
-                closed = true;
+        synchronized (this) {
+            if (closed) {
                 return;
             }
             closed = true;
+        }
+        if (segment.isClosed()) {
+            return;
+        }
+        // A thread of this process may be blocked in send or recv holding a lock: do not wait for it
+        // for long. Without the send lock only the flag is set (writing the EOF record then could
+        // interleave with that thread's records); the other end sees the flag once it has read all.
+        boolean sending = tryLock(sendLock);
+        try {
             if (outbound != null) {
-                outbound.closeProducer();
+                if (sending) {
+                    outbound.closeProducer();
+                } else {
+                    outbound.markProducerClosed();
+                }
             }
             if (inbound != null) {
                 inbound.closeConsumer();
             }
-            // Both ends closed: nobody can use the pipe any more.
             int bit = left ? 1 : 2;
             int before = (int) Futex.INT.getAndBitwiseOr(segment.payload(), (long) PipeDescriptor.CLOSED_ENDS_OFFSET, bit);
             if ((before | bit) == 3) {
+                // Both ends closed: nobody can use the pipe any more.
                 segment.unlink();
             }
+            // A thread still blocked here notices within one wait slice (IllegalStateException).
             segment.close();
         } finally {
-            recvLock.unlock();
-            sendLock.unlock();
+            if (sending) {
+                sendLock.unlock();
+            }
+        }
+    }
+
+    private static boolean tryLock(ReentrantLock lock) {
+        try {
+            return lock.tryLock(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

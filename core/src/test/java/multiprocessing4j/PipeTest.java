@@ -181,6 +181,27 @@ class PipeTest {
     }
 
     @Test
+    void closingAnEndWhileAnotherThreadIsBlockedInRecvDoesNotHang() throws Exception {
+        Pipe pipe = Pipe.open();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread receiver = Thread.ofPlatform().start(() -> {
+            try {
+                pipe.left().recv();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        ProcessQueueTest.awaitState(receiver);
+
+        pipe.close();
+
+        // EOF or "closed" if the close came first, IllegalStateException if it came during the wait; never a hang.
+        Throwable t = outcome.get(10, TimeUnit.SECONDS);
+        assertTrue(t instanceof IOException || t instanceof IllegalStateException, String.valueOf(t));
+    }
+
+    @Test
     void recvGetsWhatWasSentThenEofOnceTheOtherEndIsClosed() throws Exception {
         try (Pipe pipe = Pipe.open()) {
             pipe.right().send("one");

@@ -74,18 +74,27 @@ public final class QueuePipeBench {
             for (int c = 0; c < consumers; c++) {
                 peers.add(start("consume", handle(q), handle(done)));
             }
+            List<Process> producing = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
-                peers.add(start("produce", handle(q), handle(done), Integer.toString(total / producers), Integer.toString(size),
-                        Integer.toString(p == 0 ? consumers : 0)));
+                producing.add(start("produce", handle(q), handle(done), Integer.toString(total / producers), Integer.toString(size)));
             }
+            peers.addAll(producing);
             // Each peer reports its start and end times (System.nanoTime is machine-wide on Linux).
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
+            for (Process p : producing) {
+                p.waitFor();
+            }
+            // Every producer is done: now one end marker per consumer.
+            for (int c = 0; c < consumers; c++) {
+                q.put(new byte[0]);
+            }
             for (int i = 0; i < (producers + consumers); i++) {
-                long start = done.take();
-                long end = done.take();
-                first = Math.min(first, start);
-                last = Math.max(last, end);
+                // Pairs of concurrent reporters may interleave: the extremes are what counts.
+                long a = done.take();
+                long b = done.take();
+                first = Math.min(first, Math.min(a, b));
+                last = Math.max(last, Math.max(a, b));
             }
             return total / ((last - first) / 1e9);
         } finally {
@@ -174,9 +183,6 @@ public final class QueuePipeBench {
                     q.put(message);
                 }
                 long end = System.nanoTime();
-                for (int i = 0; i < Integer.parseInt(args[6]); i++) {
-                    q.put(new byte[0]);
-                }
                 done.put(start);
                 done.put(end);
             }

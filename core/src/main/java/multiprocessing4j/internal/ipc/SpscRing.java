@@ -163,6 +163,16 @@ public final class SpscRing {
         }
     }
 
+    /**
+     * Marks the producing end closed without writing the EOF record (for when another thread may be
+     * writing): the consumer sees EOF once it has read everything and finds the ring empty.
+     */
+    public void markProducerClosed() {
+        if (region.scope().isAlive()) {
+            Futex.INT.setRelease(region, (long) PRODUCER_CLOSED_OFFSET, 1);
+        }
+    }
+
     private boolean isProducerClosed() {
         return (int) Futex.INT.getAcquire(region, (long) PRODUCER_CLOSED_OFFSET) != 0;
     }
