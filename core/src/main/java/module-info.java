@@ -6,6 +6,7 @@
 module multiprocessing4j {
     requires org.apache.fory.core;
     requires java.logging;
+    requires jdk.unsupported;
 
     exports multiprocessing4j;
 }
