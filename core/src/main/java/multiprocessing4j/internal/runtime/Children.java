@@ -42,9 +42,19 @@ final class Children {
         }
     }
 
-    /** This JVM lost its parent: at exit, kill rather than wait. */
+    /**
+     * This JVM lost its parent: no new child, and every child (spares included) is killed now, without
+     * waiting for anything; the exit that follows kills rather than waits too.
+     */
     static void orphaned() {
         orphaned = true;
+        Spares.stop();
+        synchronized (Children.class) {
+            shuttingDown = true;
+        }
+        for (ChildJvm c : live()) {
+            c.kill();
+        }
     }
 
     /** The children alive now (spares included). */
@@ -56,7 +66,9 @@ final class Children {
         synchronized (Children.class) {
             shuttingDown = true;
         }
-        Spares.shutdown();
+        if (!orphaned) {
+            Spares.shutdown();
+        }
         List<ChildJvm> all = live();
         for (ChildJvm c : all) {
             if (orphaned) {

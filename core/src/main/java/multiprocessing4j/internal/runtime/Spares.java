@@ -91,12 +91,17 @@ public final class Spares {
             all = new ArrayList<>(SPARES.values());
             SPARES.clear();
         }
-        all.forEach(ChildJvm::close);
+        ChildJvm.closeAll(all);
     }
 
     /** Ends every spare and makes no more: at this JVM's exit. */
     static void shutdown() {
         shutDown = true;
         clear();
+    }
+
+    /** Makes no more spares, without waiting for anything: this JVM is an orphan and is about to halt. */
+    static void stop() {
+        shutDown = true;
     }
 }
