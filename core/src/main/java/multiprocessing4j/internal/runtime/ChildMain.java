@@ -38,6 +38,7 @@ public final class ChildMain {
     private static volatile Link link;
     private static volatile boolean signalled;
     private static volatile boolean parentGone;
+    private static volatile boolean exiting;
 
     private ChildMain() {
     }
@@ -128,19 +129,31 @@ public final class ChildMain {
 
             @Override
             public void closed(IOException failure) {
-                parentGone();
+                if (!exiting) {
+                    parentGone();
+                }
             }
         }, "mp4j-parent-link");
     }
 
     private static void installExitReporters() {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            exiting = true;
             if (!signalled && !parentGone) {
                 try {
                     link.sendControl(Wire.EXITING, new byte[0]);
                 } catch (LinkClosedException ignored) {
                     // the parent is gone: nobody to tell
                 }
+            }
+            // The link's reader sits in a native read(). HotSpot's exit waits up to 300 ms for threads in
+            // native code to block (VM_Exit::wait_for_threads_in_native_to_block): ending the socket's input
+            // here takes the reader out of native and saves those 300 ms on every child's exit.
+            link.shutdownInput();
+            try {
+                link.awaitReaderDone(50);
+            } catch (InterruptedException ignored) {
+                // exit anyway
             }
         }, "mp4j-exit-report"));
         for (String name : new String[]{"TERM", "INT", "HUP"}) {

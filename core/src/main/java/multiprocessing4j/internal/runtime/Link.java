@@ -40,6 +40,7 @@ public final class Link implements AutoCloseable {
     private final Handler handler;
     private volatile boolean closed;
     private volatile boolean ended;
+    private final java.util.concurrent.CountDownLatch readerDone = new java.util.concurrent.CountDownLatch(1);
 
     Link(SocketChannel channel, Handler handler, String threadName) {
         this.channel = channel;
@@ -67,7 +68,11 @@ public final class Link implements AutoCloseable {
         } finally {
             ended = true;
             inbox.add(END);
-            handler.closed(failure);
+            try {
+                handler.closed(failure);
+            } finally {
+                readerDone.countDown();
+            }
         }
     }
 
@@ -138,6 +143,24 @@ public final class Link implements AutoCloseable {
     /** Whether the connection has ended (the peer closed it or is gone, or this side closed it). */
     public boolean isEnded() {
         return ended;
+    }
+
+    /** Waits up to {@code millis} for the reader thread to finish after the connection ended. */
+    boolean awaitReaderDone(long millis) throws InterruptedException {
+        return readerDone.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Ends the reading side at once: the reader sees end of stream and leaves its native {@code read()}
+     * without the signal-and-wait that {@link #close()} of a channel being read costs (≈ 5 ms). Sending still works.
+     */
+    void shutdownInput() {
+        closed = true;
+        try {
+            channel.shutdownInput();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     /** Closes the connection; the peer sees its end. Harmless when repeated. */
