@@ -12,4 +12,6 @@ module multiprocessing4j {
 
     // Fory reads and instantiates the codec's own values (RemoteFailure, warm-up samples) reflectively
     opens multiprocessing4j.internal.codec to org.apache.fory.core;
+    // ... and the runtime's entries (TaskEntry) that carry a task into a child
+    opens multiprocessing4j.internal.runtime to org.apache.fory.core;
 }

@@ -1,11 +1,11 @@
 package multiprocessing4j;
 
+import multiprocessing4j.internal.codec.Codecs;
 import multiprocessing4j.internal.platform.ProcessTree;
 import multiprocessing4j.internal.runtime.ChildJvm;
 import multiprocessing4j.internal.runtime.CurrentProcess;
 import multiprocessing4j.internal.runtime.JvmSpec;
 import multiprocessing4j.internal.runtime.TaskEntry;
-import multiprocessing4j.internal.runtime.Transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,7 +134,7 @@ public final class ChildProcess implements AutoCloseable {
             if (state == State.CLOSED) {
                 throw new IllegalStateException("child process " + name + " is closed");
             }
-            byte[] entry = Transport.codec().encode(new TaskEntry(task));
+            byte[] entry = Codecs.fromSystemProperty().encode(new TaskEntry(task));
             ChildJvm j;
             try {
                 j = ChildJvm.obtain(spec, warmSpare);

@@ -1,6 +1,9 @@
 package multiprocessing4j.internal.runtime;
 
 import multiprocessing4j.RemoteException;
+import multiprocessing4j.internal.codec.Codec;
+import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.internal.codec.RemoteFailure;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -301,7 +304,8 @@ public final class ChildJvm implements AutoCloseable {
 
     private RemoteException decodeFailure(byte[] payload) {
         try {
-            return Transport.decodeFailure(payload);
+            Codec codec = Codecs.fromSystemProperty();
+            return ((RemoteFailure) codec.decode(payload)).toRemoteException(codec);
         } catch (RuntimeException e) {
             return new RemoteException(e.getClass().getName(),
                     "the child's exception could not be decoded here: " + e.getMessage(), e.getStackTrace(), null);

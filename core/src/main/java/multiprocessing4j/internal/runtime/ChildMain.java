@@ -1,5 +1,8 @@
 package multiprocessing4j.internal.runtime;
 
+import multiprocessing4j.internal.codec.Codec;
+import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.internal.codec.RemoteFailure;
 import multiprocessing4j.internal.platform.ProcessTree;
 
 import java.io.ByteArrayInputStream;
@@ -72,7 +75,7 @@ public final class ChildMain {
             CurrentProcess.setName(name);
             Thread.currentThread().setName(name);
             byte[] encoded = in.readNBytes(in.readInt());
-            ChildEntry entry = (ChildEntry) Transport.codec().decode(encoded);
+            ChildEntry entry = (ChildEntry) Codecs.fromSystemProperty().decode(encoded);
             entry.run(link);
         } catch (Throwable t) {
             reportFailure(name, t);
@@ -88,7 +91,8 @@ public final class ChildMain {
         t.printStackTrace(err);
         err.flush();
         try {
-            link.sendControl(Wire.FAILURE, Transport.encodeFailure(t));
+            Codec codec = Codecs.fromSystemProperty();
+            link.sendControl(Wire.FAILURE, codec.encode(RemoteFailure.capture(t, codec)));
         } catch (LinkClosedException | RuntimeException e) {
             // the parent is gone, or the exception could not be encoded: stderr has it
         }
@@ -176,14 +180,15 @@ public final class ChildMain {
     }
 
     /**
-     * Loads and links what every entry needs, so that a spare hands over in milliseconds: the codec, with
-     * a serializable lambda round trip.
+     * Loads and links what every entry needs, so that a spare hands over in milliseconds: the codec (≈ 200 ms
+     * to build Fory, paid here rather than by the first task) and our own entry with a lambda.
      */
     private static void warmUp() {
         try {
-            ChildEntry probe = new TaskEntry(() -> { });
-            Transport.codec().decode(Transport.codec().encode(probe));
-            Transport.encodeFailure(new IllegalStateException("warm-up"));
+            Codecs.warmUp();
+            Codec codec = Codecs.fromSystemProperty();
+            codec.decode(codec.encode(new TaskEntry(() -> { })));
+            codec.decode(codec.encode(RemoteFailure.capture(new IllegalStateException("warm-up"), codec)));
         } catch (RuntimeException e) {
             // warming up is an optimisation: the real entry will report any real problem
         }

@@ -1,5 +1,6 @@
 package multiprocessing4j.internal.runtime;
 
+import multiprocessing4j.internal.codec.Codecs;
 import multiprocessing4j.internal.platform.ProcessTree;
 
 import java.io.File;
@@ -71,6 +72,10 @@ final class Launcher {
         }
         if (user.stream().noneMatch(o -> o.startsWith("--sun-misc-unsafe-memory-access"))) {
             cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        String codec = System.getProperty(Codecs.PROPERTY);
+        if (codec != null && user.stream().noneMatch(o -> o.startsWith("-D" + Codecs.PROPERTY + "="))) {
+            cmd.add("-D" + Codecs.PROPERTY + "=" + codec); // both sides must speak the same codec
         }
         cmd.addAll(user);
         cmd.add("-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid());
