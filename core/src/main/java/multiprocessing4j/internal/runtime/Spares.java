@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 
 /**
@@ -23,7 +24,12 @@ public final class Spares {
     public static final String PROPERTY = "mp4j.spares";
 
     private static final Map<JvmSpec, ChildJvm> SPARES = new ConcurrentHashMap<>();
-    private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
+    /**
+     * How long a replacement waits before it launches: a JVM start-up takes both vCPUs of a small machine
+     * for ≈ 150 ms, and the task just handed over should have them first.
+     */
+    private static final long REPLENISH_DELAY_MILLIS = 100;
+    private static final ScheduledExecutorService LAUNCHER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mp4j-spares");
         t.setDaemon(true);
         return t;
@@ -57,7 +63,7 @@ public final class Spares {
         if (!enabled() || SPARES.containsKey(spec)) {
             return;
         }
-        LAUNCHER.execute(() -> {
+        LAUNCHER.schedule(() -> {
             synchronized (Spares.class) {
                 if (!enabled() || SPARES.containsKey(spec)) {
                     return;
@@ -68,7 +74,7 @@ public final class Spares {
                     // no spare this time: the next start launches cold and tries again
                 }
             }
-        });
+        }, REPLENISH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The spare for {@code spec}, if one exists now (ready or not); for tests and benchmarks. */
@@ -79,7 +85,7 @@ public final class Spares {
     /** Ends every spare; new ones are made again when needed. */
     public static void clear() {
         try {
-            LAUNCHER.submit(() -> { }).get(10, java.util.concurrent.TimeUnit.SECONDS); // launches already asked for land first
+            LAUNCHER.schedule(() -> { }, REPLENISH_DELAY_MILLIS, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS); // launches asked for land first
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
