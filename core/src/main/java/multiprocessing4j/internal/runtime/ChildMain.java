@@ -78,7 +78,9 @@ public final class ChildMain {
             ChildEntry entry = (ChildEntry) Codecs.fromSystemProperty().decode(encoded);
             entry.run(link);
         } catch (Throwable t) {
-            reportFailure(name, t);
+            if (!parentGone) { // else the entry only saw its link end: the orphan exit is already under way
+                reportFailure(name, t);
+            }
             System.exit(1);
         }
         System.exit(0);

@@ -67,10 +67,10 @@ public final class Link implements AutoCloseable {
             }
         } finally {
             ended = true;
-            inbox.add(END);
             try {
-                handler.closed(failure);
+                handler.closed(failure); // first: a receiver woken by the end sees the owner's reaction to it
             } finally {
+                inbox.add(END);
                 readerDone.countDown();
             }
         }
