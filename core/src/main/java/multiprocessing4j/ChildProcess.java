@@ -141,7 +141,12 @@ public final class ChildProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start a JVM for child process " + name + ": " + e.getMessage(), e);
             }
-            j.handOver(name, entry, daemon, stdout.internal, stderr.internal);
+            try {
+                j.handOver(name, entry, daemon, stdout.internal, stderr.internal);
+            } catch (RuntimeException e) {
+                j.close(); // an output file that cannot be opened: the JVM must not be left behind
+                throw e;
+            }
             j.exit().whenComplete((code, e) -> onExit.complete(this));
             jvm = j;
             state = State.STARTED;

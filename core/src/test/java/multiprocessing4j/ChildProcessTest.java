@@ -302,6 +302,16 @@ class ChildProcessTest {
     }
 
     @Test
+    void aJvmThatCannotStartGivesItsExitStatusAndSaysWhyOnStderr() throws Exception {
+        Path err = dir.resolve("err.txt");
+        try (ChildProcess child = ChildProcess.builder(() -> { }).jvmOptions("-XX:+NoSuchOptionAnywhere")
+                .warmSpare(false).stderr(ChildProcess.Output.toFile(err)).start()) {
+            assertEquals(1, joinAndGetExitCode(child));
+            assertTrue(Files.readString(err).contains("NoSuchOptionAnywhere"), Files.readString(err));
+        }
+    }
+
+    @Test
     void badJvmOptionsAreRefusedByTheBuilder() {
         assertThrows(IllegalArgumentException.class, () -> ChildProcess.builder(() -> { }).jvmOptions("-cp", "x"));
         assertThrows(IllegalArgumentException.class, () -> ChildProcess.builder(() -> { }).workingDirectory(Path.of("/no/such/dir")));

@@ -313,6 +313,11 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     private void exited() {
+        try {
+            Listener.get().forget(launchId); // it died before connecting: nobody may use its secret now
+        } catch (IOException ignored) {
+            // no listener, nothing pending
+        }
         ready.completeExceptionally(new IllegalStateException(
                 "child JVM " + pid() + " exited with status " + process.exitValue() + " before it was ready"
                         + " (see its stderr; a bad JVM option?)"));
