@@ -1,8 +1,11 @@
 package multiprocessing4j.bench;
 
 import multiprocessing4j.ChildProcess;
+import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.internal.runtime.ChildEntry;
 import multiprocessing4j.internal.runtime.ChildJvm;
 import multiprocessing4j.internal.runtime.JvmSpec;
+import multiprocessing4j.internal.runtime.Output;
 import multiprocessing4j.internal.runtime.Spares;
 
 import java.io.IOException;
@@ -48,10 +51,14 @@ public final class ChildStartBench {
         report("start->join empty task, cold (no spare)", cold);
         report("start->join empty task, warm (spare ready)", warm);
 
+        linkRoundTrip();
+
         ChildJvm idle = ChildJvm.launch(JvmSpec.DEFAULT);
         idle.awaitReady(Duration.ofSeconds(30));
         settle();
-        System.out.printf("idle child RSS, default options (ready spare): %.1f MB%n", rssMb(idle.pid()));
+        System.out.printf("idle child RSS, default options (ready spare, 1 s after ready): %.1f MB%n", rssMb(idle.pid()));
+        Thread.sleep(7000); // the JIT's arenas go back to malloc after 5 s, and malloc_trim returns them
+        System.out.printf("idle child RSS, default options (ready spare, 8 s after ready): %.1f MB%n", rssMb(idle.pid()));
         try (ChildProcess sleeper = ChildProcess.builder(ChildStartBench::sleep).warmSpare(false).start()) {
             Thread.sleep(1500); // let it finish starting and settle: this measures memory, not a condition
             System.out.printf("idle child RSS, default options (running a sleeping task): %.1f MB%n", rssMb(sleeper.pid()));
@@ -60,6 +67,34 @@ public final class ChildStartBench {
         }
         idle.close();
         Spares.clear();
+    }
+
+    /** Echoes every message: the shape of a pool worker's loop. */
+    private static final ChildEntry ECHO = parent -> {
+        while (true) {
+            parent.send(parent.receive());
+        }
+    };
+
+    /** Round trips of a small message between this JVM and a long-lived worker over its link. */
+    private static void linkRoundTrip() throws Exception {
+        try (ChildJvm worker = ChildJvm.launch(JvmSpec.DEFAULT)) {
+            worker.handOver("echo", Codecs.fromSystemProperty().encode(ECHO), true, Output.INHERIT, Output.INHERIT);
+            worker.awaitReady(Duration.ofSeconds(30));
+            byte[] message = new byte[64];
+            int n = 20_000;
+            for (int i = 0; i < n; i++) { // warm-up
+                worker.link().send(message);
+                worker.link().receive();
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                worker.link().send(message);
+                worker.link().receive();
+            }
+            System.out.printf("link round trip, 64-byte message, long-lived worker: %.1f us (n=%d)%n",
+                    (System.nanoTime() - t0) / 1e3 / n, n);
+        }
     }
 
     private static void sleep() {
