@@ -9,6 +9,7 @@ module multiprocessing4j {
     requires jdk.unsupported;
 
     exports multiprocessing4j;
+    exports multiprocessing4j.shared;
 
     // Fory reads and instantiates the codec's own values (RemoteFailure, warm-up samples) reflectively
     opens multiprocessing4j.internal.codec to org.apache.fory.core;
