@@ -3,6 +3,7 @@ package multiprocessing4j.internal.runtime;
 import multiprocessing4j.internal.codec.Codec;
 import multiprocessing4j.internal.codec.Codecs;
 import multiprocessing4j.internal.codec.RemoteFailure;
+import multiprocessing4j.internal.platform.Futex;
 import multiprocessing4j.internal.platform.ProcessTree;
 
 import java.io.ByteArrayInputStream;
@@ -182,10 +183,11 @@ public final class ChildMain {
     }
 
     /**
-     * Loads and links what every entry needs, so that a spare hands over in milliseconds: the codec (≈ 200 ms
-     * to build Fory, paid here rather than by the first task) and our own entry with a lambda.
+     * Loads and links what every entry needs, so that a spare hands over in milliseconds: the futex downcall,
+     * the codec (≈ 200 ms to build Fory, paid here rather than by the first task) and our own entry with a lambda.
      */
     private static void warmUp() {
+        Futex.prepare(); // links the first FFM downcall: 50-115 ms that no task should pay
         try {
             Codecs.warmUp();
             Codec codec = Codecs.fromSystemProperty();

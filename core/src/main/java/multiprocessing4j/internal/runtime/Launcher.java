@@ -21,8 +21,8 @@ import java.util.List;
  *       futexes through FFM and the codec's {@code Unsafe} use run without warnings, unless the user
  *       gives either option;</li>
  *   <li>the user's options;</li>
- *   <li>{@code -Dmp4j.root.pid} and {@code -Dmp4j.parent.pid} ({@link ProcessTree}'s contract: the shm
- *       cleanup tracker finds a tree's live processes by them).</li>
+ *   <li>{@code -Dmp4j.root.pid}, {@code -Dmp4j.root.starttime} and {@code -Dmp4j.parent.pid} ({@link ProcessTree}'s
+ *       contract: the shm cleanup tracker finds a tree's live processes by them).</li>
  * </ol>
  */
 final class Launcher {
@@ -79,6 +79,7 @@ final class Launcher {
         }
         cmd.addAll(user);
         cmd.add("-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid());
+        cmd.add("-D" + ProcessTree.ROOT_START_TIME_PROPERTY + "=" + ProcessTree.rootStartTime());
         cmd.add("-D" + ProcessTree.PARENT_PID_PROPERTY + "=" + ProcessTree.selfPid());
         if (!cp.classPath().isEmpty()) {
             cmd.add("-cp");
