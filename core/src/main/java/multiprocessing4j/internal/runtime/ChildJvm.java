@@ -65,7 +65,7 @@ public final class ChildJvm implements AutoCloseable {
     private volatile boolean reportedOrderlyExit;
     private volatile int reportedSignal;
 
-    private ChildJvm(JvmSpec spec) throws IOException {
+    private ChildJvm(JvmSpec spec, boolean warm) throws IOException {
         this.spec = spec;
         this.launchId = LAUNCH_IDS.incrementAndGet();
         Listener listener = Listener.get();
@@ -83,7 +83,8 @@ public final class ChildJvm implements AutoCloseable {
         this.stdout = new OutputPump(p.getInputStream(), "mp4j-stdout-" + p.pid());
         this.stderr = new OutputPump(p.getErrorStream(), "mp4j-stderr-" + p.pid());
         try (OutputStream in = p.getOutputStream()) {
-            String hello = listener.socketPath() + "\n" + launchId + "\n" + HexFormat.of().formatHex(secret) + "\n";
+            String hello = listener.socketPath() + "\n" + launchId + "\n" + HexFormat.of().formatHex(secret) + "\n"
+                    + (warm ? ChildMain.WARM : ChildMain.COLD) + "\n";
             in.write(hello.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // it died at once (a bad JVM option): its exit code and stderr will tell
@@ -92,13 +93,21 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * Launches a new child JVM. It connects back, authenticates and warms up in the background:
-     * see {@link #awaitReady}.
+     * Launches a new child JVM, to be a spare or a long-lived worker. It connects back, authenticates and
+     * warms up in the background: see {@link #awaitReady}.
      *
      * @throws IOException if the {@code java} process could not be started
      */
     public static ChildJvm launch(JvmSpec spec) throws IOException {
-        return new ChildJvm(spec);
+        return new ChildJvm(spec, true);
+    }
+
+    /**
+     * Launches a child JVM that gets its entry at once: it skips the spare's warm-up (the futex link, the
+     * codec's sample round trips), since its entry will load what it needs and the rest would only delay it.
+     */
+    static ChildJvm launchCold(JvmSpec spec) throws IOException {
+        return new ChildJvm(spec, false);
     }
 
     /**
@@ -112,11 +121,11 @@ public final class ChildJvm implements AutoCloseable {
             if (spare != null) {
                 return spare;
             }
-            ChildJvm fresh = launch(spec);
+            ChildJvm fresh = launchCold(spec);
             Spares.replenish(spec);
             return fresh;
         }
-        return launch(spec);
+        return launchCold(spec);
     }
 
     public long pid() {

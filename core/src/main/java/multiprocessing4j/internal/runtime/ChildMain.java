@@ -21,8 +21,8 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The main class of every child JVM. In order: watch the parent; read the socket path, launch id and
- * secret from stdin (the one channel only the parent holds); connect and prove the secret; install the
+ * The main class of every child JVM. In order: watch the parent; read the socket path, launch id,
+ * secret and whether to warm up from stdin (the one channel only the parent holds); connect and prove the secret; install the
  * exit reporters (see {@link ChildJvm}'s exit codes); warm up; say {@link Wire#READY}; wait for the
  * {@link Wire#ENTRY}; run it; exit.
  *
@@ -33,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
  * its link end in turn.
  */
 public final class ChildMain {
+    /** The last line of the parent's hello: whether to warm up (a spare, a worker) or not (an entry follows at once). */
+    static final String WARM = "warm";
+    static final String COLD = "cold";
     static final int PARENT_POLL_MILLIS = 200;
     static final int ORPHAN_EXIT_GRACE_MILLIS = 500;
     /** Exit status of a child whose parent vanished (nobody reads it; 1 as for an error). */
@@ -50,15 +53,18 @@ public final class ChildMain {
     public static void main(String[] args) {
         long parentPid = Long.getLong(ProcessTree.PARENT_PID_PROPERTY, -1);
         watchParent(parentPid);
+        String[] hello = null;
         try {
-            String[] hello = readStdin(System.in);
+            hello = readStdin(System.in);
             connect(hello[0], Long.parseLong(hello[1]), HexFormat.of().parseHex(hello[2]));
         } catch (IOException | RuntimeException e) {
             System.err.println("multiprocessing4j: this child JVM could not connect to its parent (" + e + "); exiting");
             System.exit(ORPHAN_STATUS);
         }
         installExitReporters();
-        warmUp();
+        if (WARM.equals(hello[3])) {
+            warmUp();
+        }
         try {
             link.sendControl(Wire.READY, new byte[0]);
         } catch (LinkClosedException e) {
@@ -102,10 +108,10 @@ public final class ChildMain {
     }
 
     private static String[] readStdin(InputStream in) throws IOException {
-        String[] lines = new String[3];
+        String[] lines = new String[4];
         ByteArrayOutputStream line = new ByteArrayOutputStream(80);
         int i = 0;
-        while (i < 3) {
+        while (i < lines.length) {
             int b = in.read();
             if (b < 0) {
                 throw new IOException("stdin ended before the parent's hello");
