@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>{@code
  * ChildJvm jvm = ChildJvm.obtain(JvmSpec.DEFAULT, true);      // a warm spare if one is ready
  * jvm.handOver("worker-1", codec.encode(entry), false, Output.INHERIT, Output.INHERIT);
- * jvm.link().send(bytes);                                    // messages to the entry ...
+ * jvm.awaitReady(Duration.ofSeconds(30));                    // link() is null until then
+ * jvm.link().send(bytes);                                    // messages to the entry (queued there
+ *                                                            // until it receives them) ...
  * byte[] reply = jvm.link().receive(Duration.ofSeconds(5));  // ... and back
  * int exitCode = jvm.exit().get();                           // Python-style, -N for signal N
  * }</pre>
