@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@linkplain Builder#workingDirectory working directory} chosen here. The task is serialized in
  * {@link #start()}: one that captures something that cannot be serialized fails there, with the class
  * named, before any JVM is involved. Lean defaults keep an idle child small (serial GC, a small initial
- * heap); {@code -XX:+UseG1GC}, {@code -Xmx} and the like among the options replace them.
+ * heap); {@code -XX:+UseG1GC}, {@code -Xmx} and the like among the options replace them. The child's stdin
+ * is empty (Python gives its children {@code /dev/null}): the parent uses that pipe to hand over the
+ * child's secret, and nothing else is ever written to it.
  *
  * <p>Start-up: by default {@code start()} hands the task to a <em>warm spare</em>, a JVM already started,
  * connected and warmed up for the same options (Python's forkserver idea), and a new spare is started in
