@@ -209,6 +209,9 @@ public final class ChildJvm implements AutoCloseable {
             link.sendControl(Wire.ENTRY, entry);
         } catch (LinkClosedException e) {
             // it died after getting ready: its exit code tells
+        } catch (RuntimeException e) {
+            kill(); // a child that can never get its entry must not wait for it forever
+            throw e;
         }
     }
 
@@ -292,7 +295,7 @@ public final class ChildJvm implements AutoCloseable {
     // ---------------------------------------------------------------- called by the listener and the link
 
     void connected(SocketChannel channel) {
-        link = new Link(channel, new Link.Handler() {
+        Link l = new Link(channel, new Link.Handler() {
             @Override
             public void control(byte type, byte[] payload) {
                 switch (type) {
@@ -311,6 +314,8 @@ public final class ChildJvm implements AutoCloseable {
                 linkEnded.complete(null);
             }
         }, "mp4j-link-" + pid());
+        link = l; // before the first frame is read: READY's handler sends the entry over it
+        l.start();
     }
 
     private RemoteException decodeFailure(byte[] payload) {

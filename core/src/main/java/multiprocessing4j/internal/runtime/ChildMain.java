@@ -132,7 +132,7 @@ public final class ChildMain {
         ByteBuffer hello = ByteBuffer.allocate(8 + Wire.SECRET_LENGTH + 8);
         hello.putLong(launchId).put(secret).putLong(ProcessTree.selfPid());
         Wire.write(channel, Wire.HELLO, hello.array(), 0, hello.capacity());
-        link = new Link(channel, new Link.Handler() {
+        Link l = new Link(channel, new Link.Handler() {
             @Override
             public void control(byte type, byte[] payload) {
                 if (type == Wire.ENTRY) {
@@ -147,6 +147,8 @@ public final class ChildMain {
                 }
             }
         }, "mp4j-parent-link");
+        link = l;
+        l.start();
     }
 
     private static void installExitReporters() {

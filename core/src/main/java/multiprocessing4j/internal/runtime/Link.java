@@ -42,12 +42,23 @@ public final class Link implements AutoCloseable {
     private volatile boolean ended;
     private final java.util.concurrent.CountDownLatch readerDone = new java.util.concurrent.CountDownLatch(1);
 
+    private final Thread reader;
+
+    /** A link over an authenticated channel; nothing is read until {@link #start()}. */
     Link(SocketChannel channel, Handler handler, String threadName) {
         this.channel = channel;
         this.handler = handler;
-        Thread reader = new Thread(this::readLoop, threadName);
-        reader.setDaemon(true);
+        this.reader = new Thread(this::readLoop, threadName);
+        this.reader.setDaemon(true);
+    }
+
+    /**
+     * Starts reading. Separate from the constructor so that the owner can publish the link first: the
+     * handler may run (and use the link) as soon as the first frame arrives.
+     */
+    Link start() {
         reader.start();
+        return this;
     }
 
     private void readLoop() {
