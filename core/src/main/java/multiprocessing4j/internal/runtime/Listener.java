@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,14 +25,16 @@ import java.util.stream.Stream;
  * connection is accepted only if its {@link Wire#HELLO} carries the 32 random bytes this JVM gave that
  * one launch over the child's stdin, a pipe only the two processes hold. Environment variables and
  * command lines would not do: the same user, and often everybody, can read them in {@code /proc}.
- * A connection that fails the check is closed and its launch stays pending (a guess does not burn the
- * real child's slot).
+ * A connection that fails the check, or stays silent for {@code HELLO_TIMEOUT}, is closed, and its launch
+ * stays pending (a guess does not burn the real child's slot).
  *
  * <p>When this JVM is killed with SIGKILL its directory cannot delete itself; the next JVM of the same
  * user that opens a listener removes the directories whose owner pid is no longer alive.
  */
 final class Listener {
     private static final String DIR_PREFIX = "mp4j-";
+    /** How long a connection may take to send its hello: a child sends it right after connecting. */
+    private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
     private static volatile Listener instance;
 
     private final Path directory;
@@ -92,7 +95,19 @@ final class Listener {
             } catch (IOException e) {
                 return; // closed at shutdown
             }
-            Thread.ofVirtual().name("mp4j-hello").start(() -> authenticate(channel));
+            Thread hello = Thread.ofVirtual().name("mp4j-hello").start(() -> authenticate(channel));
+            Thread.ofVirtual().name("mp4j-hello-timeout").start(() -> closeIfSilent(hello, channel));
+        }
+    }
+
+    /** A connection that has not said hello within the time limit is closed: it cannot hold a thread forever. */
+    private static void closeIfSilent(Thread hello, SocketChannel channel) {
+        try {
+            if (!hello.join(HELLO_TIMEOUT)) {
+                channel.close();
+            }
+        } catch (InterruptedException | IOException ignored) {
+            // the hello thread ends either way once the channel is closed
         }
     }
 
