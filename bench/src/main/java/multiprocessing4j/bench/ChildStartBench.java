@@ -43,7 +43,7 @@ public final class ChildStartBench {
         runOnce(true); // makes the first spare
         for (int i = 0; i < n; i++) {
             ChildJvm spare = awaitSpare();
-            if (!spare.awaitReady(Duration.ofSeconds(30))) {
+            if (!spare.awaitReady(Duration.ofSeconds(120))) { // generous: a shared box can be very loaded
                 throw new IllegalStateException("spare not ready");
             }
             warm[i] = runOnce(true);
