@@ -1,11 +1,7 @@
 package multiprocessing4j.examples;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
+import multiprocessing4j.ChildProcess;
 import multiprocessing4j.ProcessQueue;
 
 /**
@@ -34,8 +30,8 @@ import multiprocessing4j.ProcessQueue;
  * {@code 2026-11-22T03:12:45.123Z ERROR [payments] timeout calling bank gateway after 3000 ms (req=8f3a...)}:
  * the level is the second field, the component the bracketed third.
  *
- * <p>The workers are child JVMs started with this class's {@code --worker} entry point and the two
- * queues' handles (a serialized queue attaches to the same queue in the child).
+ * <p>The workers are {@link ChildProcess}es running a lambda that captures the two queues: a
+ * captured queue is a handle that attaches to the same queue in the child.
  */
 public final class LogAnalysis {
     /** Ends a worker's input; one per worker. */
@@ -53,10 +49,6 @@ public final class LogAnalysis {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("--worker")) {
-            worker(args[1], args[2]);
-            return;
-        }
         Path log;
         boolean generated = args.length == 0;
         if (generated) {
@@ -82,11 +74,12 @@ public final class LogAnalysis {
         if (workers < 1) {
             throw new IllegalArgumentException("at least one worker is needed, was " + workers);
         }
-        List<Process> children = new ArrayList<>();
+        List<ChildProcess> children = new ArrayList<>();
         try (ProcessQueue<String> lines = ProcessQueue.create(10_000);
              ProcessQueue<Totals> results = ProcessQueue.create(workers)) {
             for (int i = 0; i < workers; i++) {
-                children.add(startWorker(lines, results));
+                // The lambda captures both queues: their handles attach to the same queues in the child.
+                children.add(ChildProcess.start(() -> worker(lines, results)));
             }
             try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
                 for (String line; (line = in.readLine()) != null; ) {
@@ -106,13 +99,13 @@ public final class LogAnalysis {
                 total += partial.lines();
                 partial.errorsByComponent().forEach((component, n) -> errors.merge(component, n, Long::sum));
             }
-            for (Process child : children) {
-                child.waitFor();
+            for (ChildProcess child : children) {
+                child.join();
             }
             return new Totals(total, errors);
         } finally {
-            for (Process child : children) {
-                child.destroyForcibly().waitFor();
+            for (ChildProcess child : children) {
+                child.close();
             }
         }
     }
@@ -125,19 +118,21 @@ public final class LogAnalysis {
     }
 
     /** A worker: counts ERROR lines per component until the sentinel, then reports. */
-    static void worker(String linesHandle, String resultsHandle) throws Exception {
-        @SuppressWarnings("unchecked") ProcessQueue<String> lines = (ProcessQueue<String>) attach(linesHandle);
-        @SuppressWarnings("unchecked") ProcessQueue<Totals> results = (ProcessQueue<Totals>) attach(resultsHandle);
+    static void worker(ProcessQueue<String> lines, ProcessQueue<Totals> results) {
         long count = 0;
         Map<String, Long> errors = new HashMap<>();
-        for (String line; !(line = lines.take()).equals(SENTINEL); ) {
-            count++;
-            String component = errorComponent(line);
-            if (component != null) {
-                errors.merge(component, 1L, Long::sum);
+        try {
+            for (String line; !(line = lines.take()).equals(SENTINEL); ) {
+                count++;
+                String component = errorComponent(line);
+                if (component != null) {
+                    errors.merge(component, 1L, Long::sum);
+                }
             }
+            results.put(new Totals(count, errors));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        results.put(new Totals(count, errors));
     }
 
     /** The component of an ERROR line, or {@code null} for any other line. */
@@ -188,29 +183,6 @@ public final class LogAnalysis {
                 out.write(sb.toString());
                 out.newLine();
             }
-        }
-    }
-
-    private static Process startWorker(ProcessQueue<String> lines, ProcessQueue<Totals> results) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1", "-Dmp4j.root.pid=" + ProcessHandle.current().pid(),
-                "-cp", System.getProperty("java.class.path"), LogAnalysis.class.getName(),
-                "--worker", handle(lines), handle(results));
-        return new ProcessBuilder(command).inheritIO().start();
-    }
-
-    private static String handle(Object queue) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(queue);
-        }
-        return Base64.getEncoder().encodeToString(bytes.toByteArray());
-    }
-
-    private static Object attach(String handle) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(handle)))) {
-            return in.readObject();
         }
     }
 }
