@@ -302,4 +302,24 @@ class PipeTest {
             Peers.destroy(peers);
         }
     }
+
+    @Test
+    void anEndCapturedInAChildProcessLambdaTalksBack() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            Connection childEnd = pipe.right();
+            try (ChildProcess child = ChildProcess.start(() -> {
+                try {
+                    childEnd.send("hello " + childEnd.recv());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            })) {
+                pipe.left().send("parent");
+
+                assertEquals("hello parent", pipe.left().recv(Duration.ofSeconds(60)));
+                assertTrue(child.join(Duration.ofSeconds(30)));
+                assertThrows(EOFException.class, () -> pipe.left().recv(Duration.ofSeconds(10)), "the child's exit is EOF");
+            }
+        }
+    }
 }

@@ -147,4 +147,32 @@ class ProcessQueueAcrossProcessesTest {
             Peers.destroy(peers);
         }
     }
+
+    @Test
+    void aQueueCapturedInAChildProcessLambdaIsTheSameQueue() throws Exception {
+        try (JoinableProcessQueue<Integer> jobs = JoinableProcessQueue.create(8);
+             ProcessQueue<Integer> results = ProcessQueue.create(8)) {
+            for (int i = 1; i <= 5; i++) {
+                jobs.put(i);
+            }
+            try (ChildProcess child = ChildProcess.start(() -> {
+                try {
+                    for (int i = 0; i < 5; i++) {
+                        results.put(jobs.take() * 10);
+                        jobs.taskDone();
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            })) {
+                assertTrue(jobs.join(Duration.ofSeconds(60)), "the child marked every job done");
+                int sum = 0;
+                for (int i = 0; i < 5; i++) {
+                    sum += results.poll(Duration.ofSeconds(10));
+                }
+                assertEquals(150, sum);
+                assertTrue(child.join(Duration.ofSeconds(30)));
+            }
+        }
+    }
 }
