@@ -112,6 +112,29 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aProducerBlockedOnALargeFullQueueResumesWhenASingleSlotIsFreed() throws Exception {
+        ProcessQueue<Integer> q = track(ProcessQueue.create(64));
+        for (int i = 0; i < 64; i++) {
+            q.put(i);
+        }
+        CompletableFuture<Void> putter = CompletableFuture.runAsync(() -> {
+            try {
+                q.put(64);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> putter.get(200, TimeUnit.MILLISECONDS));
+
+        assertEquals(0, q.take());
+
+        putter.get(10, TimeUnit.SECONDS);
+        for (int i = 1; i <= 64; i++) {
+            assertEquals(i, q.take());
+        }
+    }
+
+    @Test
     void takeBlocksUntilAMessageArrives() throws Exception {
         ProcessQueue<String> q = track(ProcessQueue.create(2));
         CompletableFuture<String> taker = CompletableFuture.supplyAsync(() -> {

@@ -46,7 +46,10 @@ import multiprocessing4j.internal.shm.SharedSegment;
  *
  * <p><b>Blocking.</b> Waits spin briefly, then block on the slot's state word with
  * {@link Futex#awaitChange(MemorySegment, long, int, long, long)}, in slices of at most
- * {@value #LIVENESS_CHECK_MILLIS} ms; interruption throws {@link InterruptedException}.
+ * {@value #LIVENESS_CHECK_MILLIS} ms; interruption throws {@link InterruptedException}. A producer
+ * facing a full ring that does not get the next slot within 50 µs waits until an eighth of the ring
+ * (at most 256 slots) is free, or 1 ms, so that a slow consumer does not pay a wake-up per message;
+ * a single freed slot is therefore seen by a blocked producer within a millisecond.
  *
  * <p><b>Shutdown.</b> {@link #shutdown()} makes every later offer throw {@link RingClosedException};
  * polls drain what is there, then throw it. Waiters notice within one slice. An offer racing with
@@ -60,6 +63,10 @@ public final class MpmcRing {
     public static final int LIVENESS_CHECK_MILLIS = 100;
 
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(LIVENESS_CHECK_MILLIS);
+    /** How long a producer facing a full ring waits for the very next slot before it waits for a batch. */
+    private static final long FULL_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** Longest wait for a batch of free slots before the producer looks at its own slot again. */
+    private static final long BATCH_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final int LAP_MASK = (1 << 30) - 1;
     private static final long LOW_MASK = 0xffff_ffffL;
@@ -69,6 +76,7 @@ public final class MpmcRing {
     private final int slotCount;
     private final int slotLength;
     private final int inlineCapacity;
+    private final int refillBatch;
 
     private MpmcRing(MemorySegment region, int slotCount, int slotLength) {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
@@ -79,6 +87,7 @@ public final class MpmcRing {
         this.slotCount = slotCount;
         this.slotLength = slotLength;
         this.inlineCapacity = slotLength - SLOT_HEADER_LENGTH;
+        this.refillBatch = Math.max(1, Math.min(slotCount / 8, 256));
     }
 
     /** Lays out a fresh ring in a zeroed region (before any other process can see it) and returns a view of it. */
@@ -167,6 +176,7 @@ public final class MpmcRing {
         // The clock is read only once there is reason to wait: the common case never waits.
         long deadline = 0;
         boolean waited = false;
+        boolean spun = false;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
             long slot = slot((int) (pos % slotCount));
@@ -204,7 +214,13 @@ public final class MpmcRing {
                     return false;
                 }
                 if ((long) LONG.getAcquire(region, (long) TAIL_OFFSET) == pos) {
-                    await(slot, whole, lap, kind, remaining);
+                    if (!spun) {
+                        // Briefly for this slot: a consumer that keeps up frees it within microseconds.
+                        spun = true;
+                        await(slot, whole, lap, kind, Math.min(remaining, FULL_SPIN_NANOS));
+                    } else {
+                        awaitRoom(pos, remaining);
+                    }
                 }
             } else if (diff < (1 << 29)) {
                 LONG.compareAndSet(region, (long) TAIL_OFFSET, pos, pos + 1);
@@ -315,6 +331,23 @@ public final class MpmcRing {
     private void release(long slot, long pos) {
         LONG.setRelease(region, slot + SLOT_STATE_OFFSET, (long) state(pos + slotCount, EMPTY) & LOW_MASK);
         Futex.wakeIfWaiting(region, slot + SLOT_STATE_OFFSET, slot + SLOT_WAITERS_OFFSET, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A producer that found the ring full and did not get the slot by spinning waits until a batch
+     * of slots is free (the slot {@code batch - 1} positions further has been released), so that a
+     * slow consumer wakes it once per batch rather than once per message.
+     */
+    private void awaitRoom(long pos, long remaining) throws InterruptedException {
+        long ahead = pos + refillBatch - 1;
+        long slot = slot((int) (ahead % slotCount));
+        long whole = (long) LONG.getAcquire(region, slot + SLOT_STATE_OFFSET);
+        int low = (int) whole;
+        int lap = low >>> 2;
+        if (((lap - (int) ahead) & LAP_MASK) == ((-slotCount) & LAP_MASK)) {
+            // Bounded, so that a put sees a single freed slot within a millisecond even when no batch frees up.
+            await(slot, whole, lap, low & 3, Math.min(remaining, BATCH_WAIT_NANOS));
+        }
     }
 
     /** Waits (one slice at most) for the slot state to change; then frees it if its claimer died. */
