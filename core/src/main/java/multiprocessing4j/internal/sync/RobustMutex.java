@@ -1,0 +1,278 @@
+package multiprocessing4j.internal.sync;
+
+import static multiprocessing4j.internal.sync.LockDescriptor.HOLDS_OFFSET;
+import static multiprocessing4j.internal.sync.LockDescriptor.OWNER_DIED_OFFSET;
+import static multiprocessing4j.internal.sync.LockDescriptor.OWNER_START_TIME_OFFSET;
+import static multiprocessing4j.internal.sync.LockDescriptor.OWNER_THREAD_OFFSET;
+import static multiprocessing4j.internal.sync.LockDescriptor.STATE_OFFSET;
+import static multiprocessing4j.internal.sync.LockDescriptor.WAITERS_OFFSET;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+import multiprocessing4j.internal.platform.Futex;
+import multiprocessing4j.internal.platform.Pids;
+import multiprocessing4j.internal.platform.ProcessTree;
+
+/**
+ * The mechanics of a robust, optionally reentrant mutex over one {@link LockDescriptor} cell:
+ * the {@code Sync} of every lock in the library. Owner identity is (pid, process start time,
+ * thread id); see {@link LockDescriptor} for why the pid is the state word.
+ *
+ * <p><b>Acquire.</b> A CAS of the state from 0 to this process's pid, then the owner fields. When
+ * the CAS fails the thread waits with {@link Futex#awaitChange} (short adaptive spin, then a futex
+ * wait) in slices of {@value #LIVENESS_CHECK_MILLIS} ms; after a slice that saw no change it checks
+ * whether the owning process is still alive and, if it is not, takes the lock over with a CAS from
+ * the dead pid to its own and records that the previous owner died. So a waiter notices a dead
+ * holder within about {@value #LIVENESS_CHECK_MILLIS} ms, and a thread that asks after the death
+ * ({@code tryAcquire}) notices at once. Only a dead <em>process</em> is detected: a thread that
+ * ends while holding the lock leaves it held, as with {@code ReentrantLock}.
+ *
+ * <p><b>Release.</b> Clear the owner fields, release-write 0 to the state, and wake one blocked
+ * waiter if the waiter count says there is one. There is no fairness: a releasing thread may
+ * re-acquire before a woken waiter runs (barging), which is what makes the uncontended and lightly
+ * contended cases cheap.
+ *
+ * <p>Thread-safe; one instance per mapped cell and process is enough, but any number work.
+ */
+public final class RobustMutex {
+    /** How often a blocked waiter checks that the owner is alive. */
+    public static final int LIVENESS_CHECK_MILLIS = 50;
+
+    private static final long LIVENESS_CHECK_NANOS = LIVENESS_CHECK_MILLIS * 1_000_000L;
+    private static final VarHandle INT = Futex.INT;
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final int SELF_PID = pidAsInt(ProcessTree.selfPid());
+    private static final long SELF_START_TIME = Pids.selfStartTime();
+
+    private final MemorySegment segment;
+    private final long state;
+    private final long waiters;
+    private final long ownerStartTime;
+    private final long ownerThread;
+    private final long holds;
+    private final long ownerDied;
+    private final boolean reentrant;
+
+    /**
+     * A mutex over the cell at {@code offset} of {@code segment}.
+     *
+     * @throws IllegalArgumentException if the cell does not fit
+     */
+    public RobustMutex(MemorySegment segment, long offset, boolean reentrant) {
+        LockDescriptor.checkCell(segment.byteSize(), offset);
+        this.segment = segment;
+        this.state = offset + STATE_OFFSET;
+        this.waiters = offset + WAITERS_OFFSET;
+        this.ownerStartTime = offset + OWNER_START_TIME_OFFSET;
+        this.ownerThread = offset + OWNER_THREAD_OFFSET;
+        this.holds = offset + HOLDS_OFFSET;
+        this.ownerDied = offset + OWNER_DIED_OFFSET;
+        this.reentrant = reentrant;
+    }
+
+    /** Whether this mutex may be acquired again by its holder. */
+    public boolean isReentrant() {
+        return reentrant;
+    }
+
+    /**
+     * Acquires without waiting: succeeds if the mutex is free, held by a dead process (takeover),
+     * or (reentrant) held by the calling thread.
+     */
+    public boolean tryAcquire() {
+        long tid = Thread.currentThread().threadId();
+        int s = (int) INT.getVolatile(segment, state);
+        if (s == 0) {
+            if (INT.compareAndSet(segment, state, 0, SELF_PID)) {
+                own(tid, false);
+                return true;
+            }
+            s = (int) INT.getVolatile(segment, state);
+        }
+        if (s == SELF_PID && (long) LONG.getOpaque(segment, ownerThread) == tid) {
+            return reenter();
+        }
+        return s != 0 && s != SELF_PID && tryTakeOver(s, tid);
+    }
+
+    /**
+     * Acquires, waiting at most {@code timeoutNanos} ({@link Long#MAX_VALUE}: no limit).
+     *
+     * @param interruptible whether an interrupt ends the wait with {@link InterruptedException};
+     *                      if not, the interrupt is remembered and re-asserted on return
+     * @return whether the mutex was acquired
+     */
+    public boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        if (interruptible && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long tid = Thread.currentThread().threadId();
+        if (INT.compareAndSet(segment, state, 0, SELF_PID)) {
+            own(tid, false);
+            return true;
+        }
+        int s = (int) INT.getVolatile(segment, state);
+        if (s == SELF_PID && (long) LONG.getOpaque(segment, ownerThread) == tid) {
+            return reenter();
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                s = (int) INT.getVolatile(segment, state);
+                if (s == 0) {
+                    if (INT.compareAndSet(segment, state, 0, SELF_PID)) {
+                        own(tid, false);
+                        return true;
+                    }
+                    continue;
+                }
+                long remaining = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                boolean changed;
+                try {
+                    changed = Futex.awaitChange(segment, state, s, waiters, Math.min(remaining, LIVENESS_CHECK_NANOS));
+                } catch (InterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
+                    interrupted = true;
+                    continue;
+                }
+                if (!changed && s != SELF_PID && tryTakeOver(s, tid)) {
+                    return true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Releases one hold.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the mutex
+     */
+    public void release() {
+        checkHeld("unlock");
+        if (reentrant) {
+            int h = (int) INT.get(segment, holds);
+            if (h > 1) {
+                INT.set(segment, holds, h - 1);
+                return;
+            }
+        }
+        releaseNow();
+    }
+
+    /** For condition waits: releases every hold of the calling thread and returns how many there were. */
+    public int releaseFully() {
+        checkHeld("await on a condition of");
+        int h = (int) INT.get(segment, holds);
+        releaseNow();
+        return h;
+    }
+
+    /** For condition waits: acquires again, ignoring interrupts (they are re-asserted), and restores the hold count. */
+    public void reacquire(int holdCount) {
+        try {
+            acquire(Long.MAX_VALUE, false);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError(impossible);
+        }
+        INT.set(segment, holds, holdCount);
+    }
+
+    /** Whether the calling thread holds the mutex. */
+    public boolean isHeldByCurrentThread() {
+        return (int) INT.getVolatile(segment, state) == SELF_PID
+                && (long) LONG.getOpaque(segment, ownerThread) == Thread.currentThread().threadId();
+    }
+
+    /** Whether some thread of some process holds the mutex (a dead holder counts until someone takes over). */
+    public boolean isLocked() {
+        return (int) INT.getVolatile(segment, state) != 0;
+    }
+
+    /** The calling thread's hold count, 0 if it does not hold the mutex. */
+    public int holdCount() {
+        return isHeldByCurrentThread() ? (int) INT.get(segment, holds) : 0;
+    }
+
+    /** The pid of the holding process, or 0 when free. */
+    public int ownerPid() {
+        return (int) INT.getVolatile(segment, state);
+    }
+
+    /**
+     * Whether the calling thread's current holding was taken over from a process that died holding it.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the mutex
+     */
+    public boolean previousOwnerDied() {
+        checkHeld("ask previousOwnerDied() of");
+        return (int) INT.get(segment, ownerDied) != 0;
+    }
+
+    private boolean reenter() {
+        if (!reentrant) {
+            return false;
+        }
+        int h = (int) INT.get(segment, holds);
+        if (h == Integer.MAX_VALUE) {
+            throw new Error("maximum lock count exceeded");
+        }
+        INT.set(segment, holds, h + 1);
+        return true;
+    }
+
+    private void own(long tid, boolean tookOver) {
+        LONG.set(segment, ownerStartTime, SELF_START_TIME);
+        LONG.setOpaque(segment, ownerThread, tid);
+        INT.set(segment, holds, 1);
+        INT.set(segment, ownerDied, tookOver ? 1 : 0);
+    }
+
+    private void releaseNow() {
+        LONG.setOpaque(segment, ownerThread, 0L);
+        LONG.set(segment, ownerStartTime, 0L);
+        INT.setRelease(segment, state, 0);
+        Futex.wakeIfWaiting(segment, state, waiters, 1);
+    }
+
+    /** If the process {@code pid} that the state names is dead, takes the mutex over from it. */
+    private boolean tryTakeOver(int pid, long tid) {
+        long start = (long) LONG.getVolatile(segment, ownerStartTime);
+        if ((int) INT.getVolatile(segment, state) != pid) {
+            return false;
+        }
+        boolean alive = start == 0 ? Pids.isAlive(pid) : Pids.isAlive(pid, start);
+        if (alive || !INT.compareAndSet(segment, state, pid, SELF_PID)) {
+            return false;
+        }
+        own(tid, true);
+        return true;
+    }
+
+    private void checkHeld(String action) {
+        if (!isHeldByCurrentThread()) {
+            int s = (int) INT.getVolatile(segment, state);
+            throw new IllegalMonitorStateException("cannot " + action + " a lock the calling thread does not hold ("
+                    + (s == 0 ? "nobody holds it" : s == SELF_PID ? "another thread of this process holds it"
+                    : "process " + s + " holds it") + ")");
+        }
+    }
+
+    private static int pidAsInt(long pid) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            throw new IllegalStateException("process id " + pid + " does not fit the lock state word");
+        }
+        return (int) pid;
+    }
+}
