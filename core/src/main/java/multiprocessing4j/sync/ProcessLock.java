@@ -14,9 +14,10 @@ import multiprocessing4j.internal.sync.RobustMutex;
 
 /**
  * A mutual-exclusion lock shared by threads of any number of processes: Python's
- * {@code multiprocessing.Lock}, as a {@link Lock}. Not reentrant: the holder calling {@code lock()}
- * again waits for itself forever, as with Python's {@code Lock} (use {@link ProcessReentrantLock}
- * for a lock its holder may take again).
+ * {@code multiprocessing.Lock}, as a {@link Lock}. Not reentrant: where Python's {@code Lock} would
+ * wait for itself forever when its holder acquires it again, {@code lock()}, {@code lockInterruptibly()}
+ * and {@code tryLock(timeout)} throw {@link IllegalMonitorStateException} and {@code tryLock()}
+ * returns {@code false} (use {@link ProcessReentrantLock} for a lock its holder may take again).
  *
  * <pre>{@code
  * try (ProcessLock lock = ProcessLock.create(); SharedLong total = SharedLong.create()) {
@@ -91,7 +92,11 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
         return new ProcessLock(SharedSegment.create(null, LockDescriptor.KIND_LOCK, LockDescriptor.LENGTH), 0, true);
     }
 
-    /** Acquires the lock, waiting as long as it takes; interrupts are remembered and re-asserted on return. */
+    /**
+     * Acquires the lock, waiting as long as it takes; interrupts are remembered and re-asserted on return.
+     *
+     * @throws IllegalMonitorStateException if the calling thread holds the lock already (it would wait for itself forever)
+     */
     @Override
     public void lock() {
         try {
@@ -105,6 +110,7 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
      * Acquires the lock unless the thread is interrupted first.
      *
      * @throws InterruptedException if interrupted before or while waiting (noticed within 50 ms)
+     * @throws IllegalMonitorStateException if the calling thread holds the lock already
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
@@ -122,13 +128,18 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
      *
      * @return {@code false} if the time elapsed first
      * @throws InterruptedException if interrupted before or while waiting
+     * @throws IllegalMonitorStateException if the calling thread holds the lock already
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
         return mutex.acquire(Math.max(0, unit.toNanos(time)), true);
     }
 
-    /** {@link #tryLock(long, TimeUnit)} with a {@link Duration}. */
+    /**
+     * {@link #tryLock(long, TimeUnit)} with a {@link Duration}.
+     *
+     * @throws IllegalMonitorStateException if the calling thread holds the lock already
+     */
     public boolean tryLock(Duration timeout) throws InterruptedException {
         return mutex.acquire(Timeouts.nanos(timeout), true);
     }

@@ -89,11 +89,15 @@ class ProcessLockTest {
     }
 
     @Test
-    void itIsNotReentrant() {
+    void itIsNotReentrantAndRefusesToDeadlockItsHolder() {
         ProcessLock lock = newLock();
         lock.lock();
 
         assertFalse(lock.tryLock(), "the holder cannot take it again");
+        IllegalMonitorStateException e = assertThrows(IllegalMonitorStateException.class, lock::lock);
+        assertThrows(IllegalMonitorStateException.class, () -> lock.tryLock(Duration.ofSeconds(5)));
+        assertTrue(e.getMessage().contains("not reentrant"), e.getMessage());
+        assertTrue(lock.isHeldByCurrentThread());
         lock.unlock();
     }
 

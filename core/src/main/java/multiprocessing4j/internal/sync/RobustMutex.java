@@ -103,6 +103,7 @@ public final class RobustMutex {
      * @param interruptible whether an interrupt ends the wait with {@link InterruptedException};
      *                      if not, the interrupt is remembered and re-asserted on return
      * @return whether the mutex was acquired
+     * @throws IllegalMonitorStateException if the mutex is not reentrant and the calling thread holds it
      */
     public boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
         if (interruptible && Thread.interrupted()) {
@@ -115,6 +116,11 @@ public final class RobustMutex {
         }
         int s = (int) INT.getVolatile(segment, state);
         if (s == SELF_PID && (long) LONG.getOpaque(segment, ownerThread) == tid) {
+            if (!reentrant) {
+                // Waiting would never end: the only thread that could release is this one.
+                throw new IllegalMonitorStateException("this lock is not reentrant and the calling thread holds it "
+                        + "already: waiting for it would deadlock (use a ProcessReentrantLock to nest)");
+            }
             return reenter();
         }
         long deadline = System.nanoTime() + timeoutNanos;
