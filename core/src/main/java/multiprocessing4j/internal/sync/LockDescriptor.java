@@ -22,8 +22,8 @@ import multiprocessing4j.internal.shm.SegmentDescriptor;
  *  |   Hold count (reentrant)      |   Taken over from a dead      | 24
  *  |                               |   owner (0/1)                 |
  *  +-------------------------------+-------------------------------+
- *  |                   Reserved up to 64 bytes                     | 32
- *  +---------------------------------------------------------------+
+ *  |   Wake pending (0/1)          |   Reserved up to 64 bytes     | 32
+ *  +-------------------------------+-------------------------------+
  * </pre>
  *
  * <p>The owner's pid is the state word itself, so acquiring (a CAS from 0 to the pid) and recording
@@ -31,6 +31,10 @@ import multiprocessing4j.internal.shm.SegmentDescriptor;
  * state that names it. A pid fits an {@code int} (Linux's {@code pid_max} is at most 2<sup>22</sup>).
  * The start time, written just after the CAS, makes the pid immune to reuse; while it is still 0
  * the pid alone is checked. The thread id tells the threads of the owning process apart.
+ *
+ * <p>"Wake pending" throttles wake-ups under contention: a releaser that wakes a blocked waiter sets
+ * it, later releasers skip the wake system call while it is set, and any waiter clears it as soon
+ * as it returns from a wait (before it looks at the state again), so no release can go unnoticed.
  */
 public final class LockDescriptor {
     /** Layout kind of a segment holding one {@code ProcessLock}. */
@@ -50,6 +54,8 @@ public final class LockDescriptor {
     public static final int HOLDS_OFFSET = OWNER_THREAD_OFFSET + Long.BYTES;
     /** 1 when the current holding was taken over from an owner that died (int). */
     public static final int OWNER_DIED_OFFSET = HOLDS_OFFSET + Integer.BYTES;
+    /** 1 while a woken waiter has not yet run (int); releasers skip waking while it is set. */
+    public static final int WAKE_PENDING_OFFSET = OWNER_DIED_OFFSET + Integer.BYTES;
     /** Length of the cell: one cache line. */
     public static final int LENGTH = SegmentDescriptor.CACHE_LINE_LENGTH;
 

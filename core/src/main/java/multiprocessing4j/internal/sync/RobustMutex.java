@@ -6,6 +6,7 @@ import static multiprocessing4j.internal.sync.LockDescriptor.OWNER_START_TIME_OF
 import static multiprocessing4j.internal.sync.LockDescriptor.OWNER_THREAD_OFFSET;
 import static multiprocessing4j.internal.sync.LockDescriptor.STATE_OFFSET;
 import static multiprocessing4j.internal.sync.LockDescriptor.WAITERS_OFFSET;
+import static multiprocessing4j.internal.sync.LockDescriptor.WAKE_PENDING_OFFSET;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,7 +31,9 @@ import multiprocessing4j.internal.platform.ProcessTree;
  * ends while holding the lock leaves it held, as with {@code ReentrantLock}.
  *
  * <p><b>Release.</b> Clear the owner fields, release-write 0 to the state, and wake one blocked
- * waiter if the waiter count says there is one. There is no fairness: a releasing thread may
+ * waiter if the waiter count says there is one and no woken waiter is still on its way (see
+ * {@link LockDescriptor}: without that, a holder re-acquiring and releasing in a loop would pay a
+ * wake system call per release until the woken waiter runs). There is no fairness: a releasing thread may
  * re-acquire before a woken waiter runs (barging), which is what makes the uncontended and lightly
  * contended cases cheap.
  *
@@ -40,6 +43,9 @@ public final class RobustMutex {
     /** How often a blocked waiter checks that the owner is alive. */
     public static final int LIVENESS_CHECK_MILLIS = 50;
 
+    private static final int SPIN_ROUNDS = 16;
+    private static final int MAX_PAUSE = 64;
+    private static final boolean MULTI_CPU = Runtime.getRuntime().availableProcessors() > 1;
     private static final long LIVENESS_CHECK_NANOS = LIVENESS_CHECK_MILLIS * 1_000_000L;
     private static final VarHandle INT = Futex.INT;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -53,6 +59,7 @@ public final class RobustMutex {
     private final long ownerThread;
     private final long holds;
     private final long ownerDied;
+    private final long wakePending;
     private final boolean reentrant;
 
     /**
@@ -69,6 +76,7 @@ public final class RobustMutex {
         this.ownerThread = offset + OWNER_THREAD_OFFSET;
         this.holds = offset + HOLDS_OFFSET;
         this.ownerDied = offset + OWNER_DIED_OFFSET;
+        this.wakePending = offset + WAKE_PENDING_OFFSET;
         this.reentrant = reentrant;
     }
 
@@ -123,6 +131,9 @@ public final class RobustMutex {
             }
             return reenter();
         }
+        if (MULTI_CPU && spinForRelease(tid)) {
+            return true;
+        }
         long deadline = System.nanoTime() + timeoutNanos;
         boolean interrupted = false;
         try {
@@ -147,8 +158,10 @@ public final class RobustMutex {
                         throw e;
                     }
                     interrupted = true;
+                    clearWakePending();
                     continue;
                 }
+                clearWakePending();
                 if (!changed && s != SELF_PID && tryTakeOver(s, tid)) {
                     return true;
                 }
@@ -175,6 +188,24 @@ public final class RobustMutex {
             }
         }
         releaseNow();
+    }
+
+    /**
+     * Test-and-test-and-set with exponential backoff for a short while: under contention the lock
+     * usually changes hands within a microsecond, and backing off keeps this thread from stealing
+     * the cell's cache line from the holder on every read.
+     */
+    private boolean spinForRelease(long tid) {
+        for (int i = 0, pause = 1; i < SPIN_ROUNDS; i++, pause = Math.min(pause << 1, MAX_PAUSE)) {
+            for (int k = 0; k < pause; k++) {
+                Thread.onSpinWait();
+            }
+            if ((int) INT.getVolatile(segment, state) == 0 && INT.compareAndSet(segment, state, 0, SELF_PID)) {
+                own(tid, false);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For condition waits: releases every hold of the calling thread and returns how many there were. */
@@ -249,7 +280,21 @@ public final class RobustMutex {
         LONG.setOpaque(segment, ownerThread, 0L);
         LONG.set(segment, ownerStartTime, 0L);
         INT.setRelease(segment, state, 0);
-        Futex.wakeIfWaiting(segment, state, waiters, 1);
+        // Orders the state write before reading the waiter count and the pending flag; a waiter
+        // clears the flag (full fence) before it reads the state, so one of us sees the other.
+        VarHandle.fullFence();
+        if ((int) INT.getVolatile(segment, waiters) > 0 && INT.compareAndSet(segment, wakePending, 0, 1)
+                && Futex.wake(segment, state, 1) == 0) {
+            // Nobody was blocked after all (the waiter left its wait by itself): nobody will clear it.
+            INT.setVolatile(segment, wakePending, 0);
+        }
+    }
+
+    /** A waiter back from a wait: a later release may wake someone again. */
+    private void clearWakePending() {
+        if ((int) INT.getVolatile(segment, wakePending) != 0) {
+            INT.setVolatile(segment, wakePending, 0);
+        }
     }
 
     /** If the process {@code pid} that the state names is dead, takes the mutex over from it. */
