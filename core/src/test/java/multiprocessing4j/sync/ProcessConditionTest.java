@@ -174,6 +174,36 @@ class ProcessConditionTest {
     }
 
     @Test
+    void awaitUninterruptiblyKeepsWaitingThroughAnInterruptAndKeepsTheFlag() throws Exception {
+        ProcessCondition c = newCondition();
+        AtomicBoolean flagAfter = new AtomicBoolean();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            c.lock().lock();
+            try {
+                c.awaitUninterruptibly();
+                flagAfter.set(Thread.currentThread().isInterrupted());
+            } finally {
+                c.lock().unlock();
+            }
+        });
+        Children.awaitBlocked(waiter);
+
+        waiter.interrupt();
+        Children.awaitCondition(() -> !waiter.isInterrupted(), Duration.ofSeconds(5), "the interrupt to be consumed");
+        assertTrue(waiter.isAlive(), "an interrupt does not end the wait");
+        c.lock().lock();
+        try {
+            c.signalAll();
+        } finally {
+            c.lock().unlock();
+        }
+        waiter.join(10_000);
+
+        assertFalse(waiter.isAlive());
+        assertTrue(flagAfter.get());
+    }
+
+    @Test
     void awaitUntilReturnsFalseWhenThePredicateStaysFalse() throws Exception {
         ProcessCondition c = newCondition();
         c.lock().lock();

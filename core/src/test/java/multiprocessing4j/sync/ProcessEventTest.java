@@ -124,6 +124,29 @@ class ProcessEventTest {
     }
 
     @Test
+    void anIdleWaiterUsesNoCpu() throws Exception {
+        ProcessEvent e = newEvent();
+        Thread waiter = Thread.ofPlatform().name("idle-event").start(() -> {
+            try {
+                e.await(Duration.ofSeconds(30));
+            } catch (InterruptedException ignored) {
+                // ended by the test
+            }
+        });
+        try {
+            Children.awaitBlocked(waiter);
+            long before = Children.cpuNanos(waiter);
+            Thread.sleep(1000);
+            long used = Children.cpuNanos(waiter) - before;
+
+            assertTrue(used < TimeUnit.MILLISECONDS.toNanos(50), "the waiter used " + used / 1000 + " us of CPU in a second");
+        } finally {
+            e.set();
+            waiter.join(10_000);
+        }
+    }
+
+    @Test
     void settingItInAnotherProcessWakesAWaiterHere() throws Exception {
         ProcessEvent e = newEvent();
         Process child = null;

@@ -257,6 +257,43 @@ class ProcessLockTest {
     }
 
     @Test
+    void threadsOfSeveralProcessesContendCorrectly() throws Exception {
+        ProcessLock lock = newLock();
+        SharedLong counter = newLong();
+        int perThread = 50_000;
+        Children.Task twoThreads = () -> {
+            Runnable work = () -> {
+                for (int i = 0; i < perThread; i++) {
+                    lock.lock();
+                    try {
+                        counter.set(counter.get() + 1);
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            };
+            Thread a = Thread.ofPlatform().start(work);
+            Thread b = Thread.ofPlatform().start(work);
+            a.join();
+            b.join();
+        };
+        Process[] children = new Process[2];
+        try {
+            for (int i = 0; i < children.length; i++) {
+                children[i] = Children.start(twoThreads);
+            }
+            twoThreads.run();
+            for (Process child : children) {
+                Children.awaitSuccess(child, Duration.ofSeconds(60));
+            }
+
+            assertEquals(6L * perThread, counter.get());
+        } finally {
+            Children.destroy(children);
+        }
+    }
+
+    @Test
     void aLockWhoseHolderWasKilledIsTakenOverAndTheNewOwnerIsTold() throws Exception {
         ProcessLock lock = newLock();
         ProcessEvent locked = newEvent();
