@@ -32,9 +32,12 @@ import multiprocessing4j.internal.sync.LockDescriptor;
  * 64 or more generations (impossible in practice: each needs every party or a reset) is told its
  * generation broke.
  *
- * <p>A process registers (pid, start time) in a free slot at its first {@code await} and frees it
- * on {@code close}. Waiters check the registered processes every wait slice: one that has ended
- * will never arrive, so the barrier breaks.
+ * <p>A process registers (pid, start time) in a free slot, under the lock, when it creates or
+ * attaches the barrier (start time written first, pid last with release semantics), and frees it
+ * with a CAS from its pid to 0 when it closes its last handle or exits normally. Waiters check the
+ * registered processes every wait slice, reading pid, start time and pid again so that a slot
+ * being reused is never mistaken for a dead process: one that has died will never arrive, so the
+ * barrier breaks.
  */
 final class BarrierDescriptor {
     static final int KIND = SegmentDescriptor.kind("BARR");

@@ -17,6 +17,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeoutException;
 
@@ -54,12 +58,16 @@ import multiprocessing4j.internal.sync.RobustMutex;
  * when {@link #abort()} is called, when {@link #reset()} is called while parties wait, or when a
  * process taking part dies. {@link #reset()} also repairs a broken barrier.
  *
- * <p><b>When a process dies.</b> A process takes part from its first {@code await} until it
- * {@link #close() closes} its handle. Waiting parties check every 100 ms whether every process
- * taking part is still alive; if one has ended (killed, crashed, or exited without closing its
- * handle), it can never arrive, so they break the barrier instead of waiting forever. A process
- * that dies inside the barrier's short critical section (or while running the action) breaks it
- * too. Close the handle in a process that stops taking part while others go on using the barrier.
+ * <p><b>When a process dies.</b> Every process that holds a handle to the barrier (it created it,
+ * or received it, e.g. captured in a lambda sent to it) is registered in the barrier's shared cell
+ * with its pid and start time, until it closes its last handle or exits normally. Waiting parties
+ * check every 100 ms that the registered processes are alive; if one died (killed, crashed, halted)
+ * it will never arrive, so they break the barrier instead of waiting forever, and later arrivals get
+ * {@link BrokenBarrierException} until {@link #reset()}, which also forgets dead processes. A
+ * process that dies inside the barrier's short critical section (or while running the action)
+ * breaks it too. A process that exits normally without arriving is not detected (as in Python, a
+ * timed {@code await} bounds the wait); nor is a process beyond the barrier's registry size (one
+ * slot per party, at least 16, at most 1024).
  *
  * <p><b>Handle.</b> Serializing a {@code ProcessBarrier} (or capturing it in a lambda sent to a
  * child or pool worker) sends its name and the action (a {@link SerializableRunnable}); the copy
@@ -84,7 +92,20 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
     private final transient MemorySegment cell;
     private final transient RobustMutex mutex;
     private final SerializableRunnable action;
-    private transient long registeredSlot = -1;
+
+    /** This JVM's party slot in each barrier it has handles to, by segment name; guarded by itself. */
+    private static final Map<String, Registration> REGISTRATIONS = new HashMap<>();
+    private static boolean exitHookInstalled;
+
+    /** This JVM's slot in one barrier and the open handles that keep it registered. */
+    private static final class Registration {
+        final long slot;
+        final Set<ProcessBarrier> handles = new HashSet<>();
+
+        Registration(long slot) {
+            this.slot = slot;
+        }
+    }
 
     private ProcessBarrier(SharedSegment segment, SerializableRunnable action) {
         this.segment = segment;
@@ -117,6 +138,7 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
                 BarrierDescriptor.length(slots)), action);
         INT.set(b.cell, (long) PARTIES_OFFSET, parties);
         INT.setRelease(b.cell, (long) SLOT_COUNT_OFFSET, slots);
+        b.register();
         return b;
     }
 
@@ -151,9 +173,9 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
         long deadline = System.nanoTime() + nanos;
         int state;
         int index;
+        register();
         lock();
         try {
-            register();
             state = (int) INT.getVolatile(cell, (long) STATE_OFFSET);
             if ((state & 1) != 0) {
                 throw new BrokenBarrierException();
@@ -279,28 +301,84 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
         }
     }
 
-    /** Under the lock: records this process in a party slot, once per handle. */
+    /**
+     * Records this JVM as taking part (once per JVM and barrier, whatever the number of handles):
+     * claims a free party slot under the barrier's lock. Without a free slot the JVM takes part
+     * unregistered, and its death goes unnoticed.
+     */
     private void register() {
-        if (registeredSlot >= 0) {
-            return;
+        synchronized (REGISTRATIONS) {
+            Registration r = REGISTRATIONS.get(segment.name());
+            if (r == null) {
+                long slot = claimSlot();
+                if (slot < 0) {
+                    return;
+                }
+                r = new Registration(slot);
+                REGISTRATIONS.put(segment.name(), r);
+                if (!exitHookInstalled) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(ProcessBarrier::deregisterAll, "mp4j-barrier-exit"));
+                    exitHookInstalled = true;
+                }
+            }
+            r.handles.add(this);
         }
-        int slots = (int) INT.get(cell, (long) SLOT_COUNT_OFFSET);
-        long free = -1;
-        for (int i = 0; i < slots; i++) {
-            long at = SLOTS_OFFSET + (long) i * SLOT_LENGTH;
-            long pid = (long) LONG.get(cell, at);
-            if (pid == SELF_PID && (long) LONG.get(cell, at + Long.BYTES) == SELF_START_TIME) {
-                registeredSlot = at;
+    }
+
+    private long claimSlot() {
+        lock();
+        try {
+            int slots = (int) INT.get(cell, (long) SLOT_COUNT_OFFSET);
+            for (int i = 0; i < slots; i++) {
+                long at = SLOTS_OFFSET + (long) i * SLOT_LENGTH;
+                if ((long) LONG.getVolatile(cell, at) == 0) {
+                    // Start time first: a checker that sees the pid (acquire) sees its start time.
+                    LONG.setVolatile(cell, at + Long.BYTES, SELF_START_TIME);
+                    LONG.setRelease(cell, at, SELF_PID);
+                    return at;
+                }
+            }
+            return -1;
+        } finally {
+            mutex.release();
+        }
+    }
+
+    /** Drops this handle's share of the JVM's registration; the last handle frees the slot. */
+    private void deregister() {
+        synchronized (REGISTRATIONS) {
+            Registration r = REGISTRATIONS.get(segment.name());
+            if (r == null || !r.handles.remove(this)) {
                 return;
             }
-            if (pid == 0 && free < 0) {
-                free = at;
+            if (r.handles.isEmpty()) {
+                REGISTRATIONS.remove(segment.name());
+                freeSlot(r.slot);
             }
         }
-        if (free >= 0) {
-            LONG.set(cell, free + Long.BYTES, SELF_START_TIME);
-            LONG.setRelease(cell, free, SELF_PID);
-            registeredSlot = free;
+    }
+
+    /** At normal JVM exit: a process that exits normally is not a party that died. */
+    private static void deregisterAll() {
+        synchronized (REGISTRATIONS) {
+            for (Registration r : REGISTRATIONS.values()) {
+                for (ProcessBarrier b : r.handles) {
+                    if (!b.segment.isClosed()) {
+                        b.freeSlot(r.slot);
+                        break;
+                    }
+                }
+            }
+            REGISTRATIONS.clear();
+        }
+    }
+
+    /** Lock-free (so that it cannot block an exiting JVM): only this JVM writes its own pid away. */
+    private void freeSlot(long slot) {
+        try {
+            LONG.compareAndSet(cell, slot, SELF_PID, 0L);
+        } catch (IllegalStateException closedMeanwhile) {
+            // Unmapped by another thread: nothing more to do here; the slot's process is alive until it exits.
         }
     }
 
@@ -309,7 +387,12 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
         for (int i = 0; i < slots; i++) {
             long at = SLOTS_OFFSET + (long) i * SLOT_LENGTH;
             long pid = (long) LONG.getAcquire(cell, at);
-            if (pid != 0 && pid != SELF_PID && !Pids.isAlive(pid, (long) LONG.getVolatile(cell, at + Long.BYTES))) {
+            if (pid == 0 || pid == SELF_PID) {
+                continue;
+            }
+            long start = (long) LONG.getVolatile(cell, at + Long.BYTES);
+            // The slot may have been freed and claimed again between the two reads: judge only a stable slot.
+            if ((long) LONG.getVolatile(cell, at) == pid && !Pids.isAlive(pid, start)) {
                 return true;
             }
         }
@@ -348,8 +431,8 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
             for (int i = 0; i < slots; i++) {
                 long at = SLOTS_OFFSET + (long) i * SLOT_LENGTH;
                 long pid = (long) LONG.get(cell, at);
-                if (pid != 0 && !Pids.isAlive(pid, (long) LONG.get(cell, at + Long.BYTES))) {
-                    LONG.setRelease(cell, at, 0L);
+                if (pid != 0 && !Pids.isAlive(pid, (long) LONG.getVolatile(cell, at + Long.BYTES))) {
+                    LONG.compareAndSet(cell, at, pid, 0L);
                 }
             }
             nextGeneration((int) INT.getVolatile(cell, (long) STATE_OFFSET));
@@ -379,8 +462,8 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
     }
 
     /**
-     * Stops this process taking part (its registration is freed) and unmaps the barrier here.
-     * Harmless when repeated.
+     * Unmaps the barrier here; once every handle of this JVM to the barrier is closed, this process
+     * no longer takes part (see the class comment). Harmless when repeated.
      */
     @Override
     public void close() {
@@ -388,15 +471,7 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
             if (segment.isClosed()) {
                 return;
             }
-            if (registeredSlot >= 0) {
-                lock();
-                try {
-                    LONG.setRelease(cell, registeredSlot, 0L);
-                    registeredSlot = -1;
-                } finally {
-                    mutex.release();
-                }
-            }
+            deregister();
             segment.close();
         }
     }
@@ -426,7 +501,9 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
     private record Handle(String name, SerializableRunnable action) implements Serializable {
         @Serial
         private Object readResolve() {
-            return new ProcessBarrier(SharedSegment.attach(name, BarrierDescriptor.KIND), action);
+            ProcessBarrier b = new ProcessBarrier(SharedSegment.attach(name, BarrierDescriptor.KIND), action);
+            b.register();
+            return b;
         }
     }
 }

@@ -227,6 +227,51 @@ class ProcessBarrierTest {
     }
 
     @Test
+    void aProcessHoldingTheBarrierThatDiesBeforeArrivingBreaksItForTheOthers() throws Exception {
+        ProcessBarrier b = track(ProcessBarrier.create(2));
+        ProcessEvent attached = ProcessEvent.create();
+        cleanup.add(attached, attached::unlink);
+        Process party = null;
+        try {
+            party = Children.start(() -> {
+                b.parties();
+                attached.set();
+                Thread.sleep(60_000);
+            });
+            assertTrue(attached.await(Duration.ofSeconds(30)), "the child never attached");
+            CompletableFuture<Integer> waiter = awaitInThread(b, Duration.ofSeconds(60));
+            Children.awaitCondition(() -> b.numberWaiting() == 1, Duration.ofSeconds(10), "the thread to arrive");
+
+            party.destroyForcibly();
+
+            assertInstanceOf(BrokenBarrierException.class, failureOf(waiter));
+        } finally {
+            Children.destroy(party);
+        }
+    }
+
+    @Test
+    void aProcessThatHeldTheBarrierAndExitedNormallyDoesNotBreakIt() throws Exception {
+        ProcessBarrier b = track(ProcessBarrier.create(2));
+        Process visitor = null;
+        try {
+            visitor = Children.start(b::parties);
+            Children.awaitSuccess(visitor, Duration.ofSeconds(30));
+
+            CompletableFuture<Integer> other = awaitInThread(b, Duration.ofSeconds(30));
+            Children.awaitCondition(() -> b.numberWaiting() == 1, Duration.ofSeconds(10), "the thread to arrive");
+            Thread.sleep(250);  // lets the waiter run a few liveness checks, which must find nobody dead
+            int index = b.await(Duration.ofSeconds(30));
+
+            assertEquals(0, index);
+            assertEquals(1, other.get(20, TimeUnit.SECONDS));
+            assertFalse(b.isBroken());
+        } finally {
+            Children.destroy(visitor);
+        }
+    }
+
+    @Test
     void anIdleWaiterUsesNoCpu() throws Exception {
         ProcessBarrier b = track(ProcessBarrier.create(2));
         Thread waiter = Thread.ofPlatform().name("idle-barrier").start(() -> {
