@@ -62,7 +62,8 @@ public final class ProcessReentrantLock implements Lock, AutoCloseable, Serializ
      * @throws UnsupportedOperationException off Linux
      */
     public static ProcessReentrantLock create() {
-        return new ProcessReentrantLock(SharedSegment.create(null, LockDescriptor.KIND_REENTRANT_LOCK, LockDescriptor.LENGTH), 0, true);
+        return new ProcessReentrantLock(
+                SharedSegment.create(null, LockDescriptor.KIND_REENTRANT_LOCK, LockDescriptor.LENGTH), 0, true);
     }
 
     /** Acquires the lock (again, if the calling thread holds it), waiting as long as it takes; interrupts are remembered and re-asserted on return. */

@@ -15,22 +15,28 @@ import multiprocessing4j.internal.shm.SegmentDescriptor;
  *  |   State: 0 free, else owner   |   Blocked waiters (futex      |  0
  *  |   pid (the futex word)        |   waiter count)               |
  *  +-------------------------------+-------------------------------+
- *  |            Owner process start time (Pids), 0 = not yet       |  8
+ *  |            Start time (Pids) of process "start time pid"      |  8
  *  +---------------------------------------------------------------+
  *  |            Owner thread id (Thread.threadId), 0 = none        | 16
  *  +-------------------------------+-------------------------------+
  *  |   Hold count (reentrant)      |   Taken over from a dead      | 24
  *  |                               |   owner (0/1)                 |
  *  +-------------------------------+-------------------------------+
- *  |   Wake pending (0/1)          |   Reserved up to 64 bytes     | 32
+ *  |   Wake pending (0/1)          |   Start time pid: whose start | 32
+ *  |                               |   time the field at 8 holds   |
  *  +-------------------------------+-------------------------------+
+ *  |                   Reserved up to 64 bytes                     | 40
+ *  +---------------------------------------------------------------+
  * </pre>
  *
  * <p>The owner's pid is the state word itself, so acquiring (a CAS from 0 to the pid) and recording
  * which process holds the lock are one atomic step: a holder that dies at any instant leaves a
  * state that names it. A pid fits an {@code int} (Linux's {@code pid_max} is at most 2<sup>22</sup>).
- * The start time, written just after the CAS, makes the pid immune to reuse; while it is still 0
- * the pid alone is checked. The thread id tells the threads of the owning process apart.
+ * The start time, written just after the CAS, makes the pid immune to reuse. It is tagged with the
+ * pid it belongs to and rewritten only when the owning process changes, so a process re-acquiring
+ * its own lock writes nothing but the thread id; while the tag does not match the state (a new
+ * owner between its CAS and its write), the pid alone is checked. The thread id tells the threads
+ * of the owning process apart; it is cleared on release.
  *
  * <p>"Wake pending" throttles wake-ups under contention: a releaser that wakes a blocked waiter sets
  * it, later releasers skip the wake system call while it is set, and any waiter clears it as soon
@@ -46,7 +52,7 @@ public final class LockDescriptor {
     public static final int STATE_OFFSET = 0;
     /** Number of threads blocked in a futex wait on the state word (int), kept by {@code Futex.awaitChange}. */
     public static final int WAITERS_OFFSET = STATE_OFFSET + Integer.BYTES;
-    /** Start time of the owning process (long, {@code Pids.startTime}); 0 while not yet written. */
+    /** Start time (long, {@code Pids.startTime}) of the process named at {@link #START_TIME_PID_OFFSET}. */
     public static final int OWNER_START_TIME_OFFSET = WAITERS_OFFSET + Integer.BYTES;
     /** Thread id of the owning thread within its process (long); 0 when none. */
     public static final int OWNER_THREAD_OFFSET = OWNER_START_TIME_OFFSET + Long.BYTES;
@@ -56,6 +62,8 @@ public final class LockDescriptor {
     public static final int OWNER_DIED_OFFSET = HOLDS_OFFSET + Integer.BYTES;
     /** 1 while a woken waiter has not yet run (int); releasers skip waking while it is set. */
     public static final int WAKE_PENDING_OFFSET = OWNER_DIED_OFFSET + Integer.BYTES;
+    /** Pid (int) whose start time {@link #OWNER_START_TIME_OFFSET} holds; 0 while being rewritten. */
+    public static final int START_TIME_PID_OFFSET = WAKE_PENDING_OFFSET + Integer.BYTES;
     /** Length of the cell: one cache line. */
     public static final int LENGTH = SegmentDescriptor.CACHE_LINE_LENGTH;
 

@@ -4,6 +4,7 @@ import static multiprocessing4j.internal.sync.LockDescriptor.HOLDS_OFFSET;
 import static multiprocessing4j.internal.sync.LockDescriptor.OWNER_DIED_OFFSET;
 import static multiprocessing4j.internal.sync.LockDescriptor.OWNER_START_TIME_OFFSET;
 import static multiprocessing4j.internal.sync.LockDescriptor.OWNER_THREAD_OFFSET;
+import static multiprocessing4j.internal.sync.LockDescriptor.START_TIME_PID_OFFSET;
 import static multiprocessing4j.internal.sync.LockDescriptor.STATE_OFFSET;
 import static multiprocessing4j.internal.sync.LockDescriptor.WAITERS_OFFSET;
 import static multiprocessing4j.internal.sync.LockDescriptor.WAKE_PENDING_OFFSET;
@@ -60,6 +61,7 @@ public final class RobustMutex {
     private final long holds;
     private final long ownerDied;
     private final long wakePending;
+    private final long startTimePid;
     private final boolean reentrant;
 
     /**
@@ -77,6 +79,7 @@ public final class RobustMutex {
         this.holds = offset + HOLDS_OFFSET;
         this.ownerDied = offset + OWNER_DIED_OFFSET;
         this.wakePending = offset + WAKE_PENDING_OFFSET;
+        this.startTimePid = offset + START_TIME_PID_OFFSET;
         this.reentrant = reentrant;
     }
 
@@ -269,16 +272,28 @@ public final class RobustMutex {
         return true;
     }
 
+    /**
+     * Records the new holding. Stores only what changed: under contention every store to the cell
+     * may cost a cache miss, because waiters keep reading it.
+     */
     private void own(long tid, boolean tookOver) {
-        LONG.set(segment, ownerStartTime, SELF_START_TIME);
+        if ((int) INT.get(segment, startTimePid) != SELF_PID) {
+            INT.setVolatile(segment, startTimePid, 0);
+            LONG.setVolatile(segment, ownerStartTime, SELF_START_TIME);
+            INT.setRelease(segment, startTimePid, SELF_PID);
+        }
         LONG.setOpaque(segment, ownerThread, tid);
-        INT.set(segment, holds, 1);
-        INT.set(segment, ownerDied, tookOver ? 1 : 0);
+        if ((int) INT.get(segment, holds) != 1) {
+            INT.set(segment, holds, 1);
+        }
+        int died = tookOver ? 1 : 0;
+        if ((int) INT.get(segment, ownerDied) != died) {
+            INT.set(segment, ownerDied, died);
+        }
     }
 
     private void releaseNow() {
         LONG.setOpaque(segment, ownerThread, 0L);
-        LONG.set(segment, ownerStartTime, 0L);
         INT.setRelease(segment, state, 0);
         // Orders the state write before reading the waiter count and the pending flag; a waiter
         // clears the flag (full fence) before it reads the state, so one of us sees the other.
@@ -299,11 +314,13 @@ public final class RobustMutex {
 
     /** If the process {@code pid} that the state names is dead, takes the mutex over from it. */
     private boolean tryTakeOver(int pid, long tid) {
+        int tag = (int) INT.getAcquire(segment, startTimePid);
         long start = (long) LONG.getVolatile(segment, ownerStartTime);
+        boolean startKnown = tag == pid && (int) INT.getVolatile(segment, startTimePid) == pid;
         if ((int) INT.getVolatile(segment, state) != pid) {
             return false;
         }
-        boolean alive = start == 0 ? Pids.isAlive(pid) : Pids.isAlive(pid, start);
+        boolean alive = startKnown ? Pids.isAlive(pid, start) : Pids.isAlive(pid);
         if (alive || !INT.compareAndSet(segment, state, pid, SELF_PID)) {
             return false;
         }
