@@ -34,7 +34,8 @@ import multiprocessing4j.sync.ProcessLock;
  * </ul>
  * Run (after {@code bin/mvn -q -B -DskipTests package}): {@code java --enable-native-access=ALL-UNNAMED
  * -cp bench/target/classes:core/target/classes multiprocessing4j.bench.SyncBenchmark [scenario...]}.
- * Peers are JVMs started with the same class path; handles travel to them serialized on the command line.
+ * {@code bench/python/run_sync_bench.sh} runs this and the CPython script back to back. Peers are
+ * JVMs started with the same class path; handles travel to them serialized on the command line.
  */
 public final class SyncBenchmark {
     private static final int RUNS = 5;
