@@ -309,11 +309,22 @@ public final class ProcessBarrier implements AutoCloseable, Serializable {
     private void register() {
         synchronized (REGISTRATIONS) {
             Registration r = REGISTRATIONS.get(segment.name());
-            if (r == null) {
-                long slot = claimSlot();
-                if (slot < 0) {
-                    return;
-                }
+            if (r != null) {
+                r.handles.add(this);
+                return;
+            }
+        }
+        // Claimed outside the JVM-wide monitor: the barrier's lock may be held a while by another
+        // process (running the action), and nothing else in this JVM should wait for that.
+        long slot = claimSlot();
+        if (slot < 0) {
+            return;
+        }
+        synchronized (REGISTRATIONS) {
+            Registration r = REGISTRATIONS.get(segment.name());
+            if (r != null) {
+                freeSlot(slot);
+            } else {
                 r = new Registration(slot);
                 REGISTRATIONS.put(segment.name(), r);
                 if (!exitHookInstalled) {
