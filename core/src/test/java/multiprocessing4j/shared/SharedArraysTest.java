@@ -11,6 +11,7 @@ import java.time.Duration;
 
 import multiprocessing4j.sync.Children;
 import multiprocessing4j.sync.Cleanup;
+import multiprocessing4j.ChildProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,7 +107,7 @@ class SharedArraysTest {
         cleanup.add(a, a::unlink);
         SharedByteArray bytes = SharedByteArray.create(3);
         cleanup.add(bytes, bytes::unlink);
-        Process child = null;
+        ChildProcess child = null;
         try {
             child = Children.start(() -> {
                 double[] values = new double[1000];
@@ -135,8 +136,8 @@ class SharedArraysTest {
                 a.getAndAdd(i & 3, 1);
             }
         };
-        Process x = null;
-        Process y = null;
+        ChildProcess x = null;
+        ChildProcess y = null;
         try {
             x = Children.start(work);
             y = Children.start(work);
@@ -164,8 +165,8 @@ class SharedArraysTest {
                 }
             }
         };
-        Process x = null;
-        Process y = null;
+        ChildProcess x = null;
+        ChildProcess y = null;
         try {
             x = Children.start(work);
             y = Children.start(work);

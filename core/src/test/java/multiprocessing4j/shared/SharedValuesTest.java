@@ -10,6 +10,7 @@ import java.time.Duration;
 
 import multiprocessing4j.sync.Children;
 import multiprocessing4j.sync.Cleanup;
+import multiprocessing4j.ChildProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,8 +95,8 @@ class SharedValuesTest {
                 v.incrementAndGet();
             }
         };
-        Process a = null;
-        Process b = null;
+        ChildProcess a = null;
+        ChildProcess b = null;
         try {
             a = Children.start(work);
             b = Children.start(work);
@@ -114,7 +115,7 @@ class SharedValuesTest {
         cleanup.add(d, d::unlink);
         SharedInt i = SharedInt.create();
         cleanup.add(i, i::unlink);
-        Process child = null;
+        ChildProcess child = null;
         try {
             child = Children.start(() -> {
                 d.set(2.5);

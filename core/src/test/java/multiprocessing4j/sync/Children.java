@@ -14,14 +14,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import multiprocessing4j.ChildProcess;
 import multiprocessing4j.internal.platform.ProcessTree;
 import multiprocessing4j.internal.platform.TestJvm;
 
 /**
- * Child JVMs for the cross-process tests until the runtime's {@code ChildProcess} is on main: a
- * task (a serializable lambda, whose captured handles attach in the child) is JDK-serialized onto
- * the command line and run by {@link #main} in a fresh JVM. Exit code 0 when the task returned,
- * 1 with the stack trace on the output when it threw. Tests destroy what they start in a finally.
+ * Child JVMs for the cross-process tests. {@link #start(Task)} runs a task (a serializable lambda,
+ * whose captured handles attach in the child) with {@link ChildProcess}: every cross-process test is
+ * thereby also a test of handles captured in lambdas. {@link #startJvm(Task, boolean)} starts a
+ * plain JVM instead, for the two things {@code ChildProcess} does not offer a test: a JVM without
+ * native access, and reading the child's output; the task is JDK-serialized onto the command line
+ * and run by {@link #main}. Tests destroy what they start in a finally.
  */
 public final class Children {
     /** What a child runs. */
@@ -49,13 +52,43 @@ public final class Children {
         System.exit(0);
     }
 
-    /** Starts {@code task} in a child JVM with native access. */
-    public static Process start(Task task) throws Exception {
-        return start(task, true);
+    /** Starts {@code task} in a {@link ChildProcess}; a checked exception it throws fails the child. */
+    public static ChildProcess start(Task task) {
+        return ChildProcess.start(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
-    /** Starts {@code task} in a child JVM, with or without native access. */
-    public static Process start(Task task, boolean nativeAccess) throws Exception {
+    /** Waits (bounded) for the child to end and fails with its failure unless it ended with exit code 0. */
+    public static void awaitSuccess(ChildProcess child, Duration timeout) throws Exception {
+        if (!child.join(timeout)) {
+            throw new AssertionError("child did not finish within " + timeout);
+        }
+        int code = child.exitCode().orElseThrow();
+        if (code != 0) {
+            throw new AssertionError("child failed with exit code " + code, child.failure().orElse(null));
+        }
+    }
+
+    /** Kills every child given (null ones skipped), waits for them (bounded) and closes them. */
+    public static void destroy(ChildProcess... children) throws InterruptedException {
+        for (ChildProcess child : children) {
+            if (child != null) {
+                child.kill();
+                child.join(Duration.ofSeconds(10));
+                child.close();
+            }
+        }
+    }
+
+    /** Starts {@code task} in a plain child JVM, with or without native access; its stderr is merged into its stdout. */
+    public static Process startJvm(Task task, boolean nativeAccess) throws Exception {
         List<String> options = new ArrayList<>(List.of("-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid()));
         if (nativeAccess) {
             options.add("--enable-native-access=ALL-UNNAMED");
@@ -63,22 +96,9 @@ public final class Children {
         return new ProcessBuilder(TestJvm.command(Children.class, options, encode(task))).redirectErrorStream(true).start();
     }
 
-    /** Waits (bounded) for the child to exit and fails with its output unless it exited with 0. */
-    public static void awaitSuccess(Process child, Duration timeout) throws Exception {
-        if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("child did not finish within " + timeout);
-        }
-        String output = new String(child.getInputStream().readAllBytes());
-        if (child.exitValue() != 0) {
-            throw new AssertionError("child failed with exit code " + child.exitValue() + ":\n" + output);
-        }
-    }
-
-    /** Kills every child given (null ones skipped) and waits for them. */
-    public static void destroy(Process... children) throws InterruptedException {
-        for (Process child : children) {
-            TestJvm.destroy(child);
-        }
+    /** Kills a plain child JVM and its descendants and waits for them (bounded). */
+    public static void destroy(Process child) throws InterruptedException {
+        TestJvm.destroy(child);
     }
 
     /** Polls {@code condition} until it holds; fails after {@code timeout}. */

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import multiprocessing4j.ChildProcess;
 import multiprocessing4j.shared.SharedLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class ProcessBarrierTest {
             rounds.addAndGet(5);
             b.close();
         };
-        Process child = null;
+        ChildProcess child = null;
         try {
             child = Children.start(party);
             Children.Task partyCopy = Children.copy(party);   // its own handle, closed at its end
@@ -210,14 +211,14 @@ class ProcessBarrierTest {
     @Test
     void aPartyProcessThatDiesBreaksTheBarrierForTheOthers() throws Exception {
         ProcessBarrier b = track(ProcessBarrier.create(3));
-        Process party = null;
+        ChildProcess party = null;
         try {
             party = Children.start(() -> b.await(Duration.ofSeconds(60)));
             Children.awaitCondition(() -> b.numberWaiting() == 1, Duration.ofSeconds(30), "the child to arrive");
             CompletableFuture<Integer> waiter = awaitInThread(b, Duration.ofSeconds(60));
             Children.awaitCondition(() -> b.numberWaiting() == 2, Duration.ofSeconds(10), "the thread to arrive");
 
-            party.destroyForcibly();
+            party.kill();
 
             assertInstanceOf(BrokenBarrierException.class, failureOf(waiter));
             assertTrue(b.isBroken());
@@ -231,7 +232,7 @@ class ProcessBarrierTest {
         ProcessBarrier b = track(ProcessBarrier.create(2));
         ProcessEvent attached = ProcessEvent.create();
         cleanup.add(attached, attached::unlink);
-        Process party = null;
+        ChildProcess party = null;
         try {
             party = Children.start(() -> {
                 b.parties();
@@ -242,7 +243,7 @@ class ProcessBarrierTest {
             CompletableFuture<Integer> waiter = awaitInThread(b, Duration.ofSeconds(60));
             Children.awaitCondition(() -> b.numberWaiting() == 1, Duration.ofSeconds(10), "the thread to arrive");
 
-            party.destroyForcibly();
+            party.kill();
 
             assertInstanceOf(BrokenBarrierException.class, failureOf(waiter));
         } finally {
@@ -253,7 +254,7 @@ class ProcessBarrierTest {
     @Test
     void aProcessThatHeldTheBarrierAndExitedNormallyDoesNotBreakIt() throws Exception {
         ProcessBarrier b = track(ProcessBarrier.create(2));
-        Process visitor = null;
+        ChildProcess visitor = null;
         try {
             visitor = Children.start(b::parties);
             Children.awaitSuccess(visitor, Duration.ofSeconds(30));

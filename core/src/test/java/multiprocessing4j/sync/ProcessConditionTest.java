@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
+import multiprocessing4j.ChildProcess;
 import multiprocessing4j.shared.SharedLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -220,7 +221,7 @@ class ProcessConditionTest {
         ProcessCondition c = newCondition();
         SharedLong waiting = newLong();
         SharedLong woken = newLong();
-        Process child = null;
+        ChildProcess child = null;
         try {
             child = Children.start(waiter(c, waiting, woken));
             Children.awaitCondition(() -> waiting.get() == 1, Duration.ofSeconds(30), "the child to wait");
@@ -244,8 +245,8 @@ class ProcessConditionTest {
         ProcessCondition c = newCondition();
         SharedLong waiting = newLong();
         SharedLong woken = newLong();
-        Process a = null;
-        Process b = null;
+        ChildProcess a = null;
+        ChildProcess b = null;
         try {
             a = Children.start(waiter(c, waiting, woken));
             b = Children.start(waiter(c, waiting, woken));
@@ -270,7 +271,7 @@ class ProcessConditionTest {
     void awaitUntilSeesAStateChangedInAnotherProcess() throws Exception {
         ProcessCondition c = newCondition();
         SharedLong items = newLong();
-        Process producer = null;
+        ChildProcess producer = null;
         try {
             producer = Children.start(() -> {
                 c.lock().lock();

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import multiprocessing4j.ChildProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -149,7 +150,7 @@ class ProcessEventTest {
     @Test
     void settingItInAnotherProcessWakesAWaiterHere() throws Exception {
         ProcessEvent e = newEvent();
-        Process child = null;
+        ChildProcess child = null;
         try {
             child = Children.start(e::set);
 
@@ -164,7 +165,7 @@ class ProcessEventTest {
     void aWaiterInAnotherProcessIsWokenBySetHere() throws Exception {
         ProcessEvent go = newEvent();
         ProcessEvent answered = newEvent();
-        Process child = null;
+        ChildProcess child = null;
         try {
             child = Children.start(() -> {
                 if (go.await(Duration.ofSeconds(30))) {
@@ -185,9 +186,9 @@ class ProcessEventTest {
     void withoutNativeAccessItStillWorksAndSaysSoOnce() throws Exception {
         ProcessEvent go = newEvent();
         ProcessEvent answered = newEvent();
-        Process child = null;
+        Process fallback = null;
         try {
-            child = Children.start(() -> {
+            fallback = Children.startJvm(() -> {
                 ProcessLock lock = ProcessLock.create();
                 lock.lock();
                 lock.unlock();
@@ -200,13 +201,13 @@ class ProcessEventTest {
             go.set();
 
             assertTrue(answered.await(Duration.ofSeconds(30)));
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            String output = new String(child.getInputStream().readAllBytes());
+            assertTrue(fallback.waitFor(30, TimeUnit.SECONDS));
+            String output = new String(fallback.getInputStream().readAllBytes());
             int first = output.indexOf("futex wait/wake unavailable");
             assertTrue(first >= 0, output);
             assertTrue(output.indexOf("futex wait/wake unavailable", first + 1) < 0, output);
         } finally {
-            Children.destroy(child);
+            Children.destroy(fallback);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import multiprocessing4j.ChildProcess;
 import multiprocessing4j.shared.SharedLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -241,12 +242,12 @@ class ProcessLockTest {
                 }
             }
         };
-        Process[] children = new Process[4];
+        ChildProcess[] children = new ChildProcess[4];
         try {
             for (int i = 0; i < children.length; i++) {
                 children[i] = Children.start(work);
             }
-            for (Process child : children) {
+            for (ChildProcess child : children) {
                 Children.awaitSuccess(child, Duration.ofSeconds(60));
             }
 
@@ -277,13 +278,13 @@ class ProcessLockTest {
             a.join();
             b.join();
         };
-        Process[] children = new Process[2];
+        ChildProcess[] children = new ChildProcess[2];
         try {
             for (int i = 0; i < children.length; i++) {
                 children[i] = Children.start(twoThreads);
             }
             twoThreads.run();
-            for (Process child : children) {
+            for (ChildProcess child : children) {
                 Children.awaitSuccess(child, Duration.ofSeconds(60));
             }
 
@@ -298,7 +299,7 @@ class ProcessLockTest {
         ProcessLock lock = newLock();
         ProcessEvent locked = newEvent();
         ProcessEvent never = newEvent();
-        Process holder = null;
+        ChildProcess holder = null;
         try {
             holder = Children.start(() -> {
                 lock.lock();
@@ -308,8 +309,8 @@ class ProcessLockTest {
             assertTrue(locked.await(Duration.ofSeconds(30)), "the child never took the lock");
             assertFalse(lock.tryLock(), "the child holds the lock");
 
-            holder.destroyForcibly();
-            holder.waitFor(10, TimeUnit.SECONDS);
+            holder.kill();
+            holder.join(Duration.ofSeconds(10));
             boolean taken = lock.tryLock(Duration.ofSeconds(10));
 
             assertTrue(taken);
@@ -328,7 +329,7 @@ class ProcessLockTest {
         ProcessLock lock = newLock();
         ProcessEvent locked = newEvent();
         ProcessEvent never = newEvent();
-        Process holder = null;
+        ChildProcess holder = null;
         try {
             holder = Children.start(() -> {
                 lock.lock();
@@ -343,7 +344,7 @@ class ProcessLockTest {
                 return died;
             }, r -> Thread.ofPlatform().start(r));
 
-            holder.destroyForcibly();
+            holder.kill();
 
             assertTrue(waiter.get(20, TimeUnit.SECONDS));
         } finally {

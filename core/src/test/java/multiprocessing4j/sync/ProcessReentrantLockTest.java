@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import multiprocessing4j.ChildProcess;
 import multiprocessing4j.shared.SharedLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class ProcessReentrantLockTest {
         SharedLong value = cleanup.add(SharedLong.create(), () -> { });
         cleanup.add(value, value::unlink);
         value.lock().lock();
-        Process child = null;
+        ChildProcess child = null;
         try {
             child = Children.start(() -> {
                 if (value.lock().tryLock()) {
@@ -96,7 +97,7 @@ class ProcessReentrantLockTest {
         ProcessReentrantLock lock = newLock();
         ProcessEvent locked = cleanup.add(ProcessEvent.create(), () -> { });
         cleanup.add(locked, locked::unlink);
-        Process holder = null;
+        ChildProcess holder = null;
         try {
             holder = Children.start(() -> {
                 lock.lock();
@@ -106,7 +107,7 @@ class ProcessReentrantLockTest {
             });
             assertTrue(locked.await(Duration.ofSeconds(30)));
 
-            holder.destroyForcibly();
+            holder.kill();
             assertTrue(lock.tryLock(Duration.ofSeconds(10)));
 
             assertTrue(lock.previousOwnerDied());

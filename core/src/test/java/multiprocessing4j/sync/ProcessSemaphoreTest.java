@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import multiprocessing4j.ChildProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,7 +110,7 @@ class ProcessSemaphoreTest {
     @Test
     void aReleaseInAnotherProcessWakesAWaiter() throws Exception {
         ProcessSemaphore s = track(ProcessSemaphore.create(0));
-        Process child = null;
+        ChildProcess child = null;
         try {
             child = Children.start(s::release);
 

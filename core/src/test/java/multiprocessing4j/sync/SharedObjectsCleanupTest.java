@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class SharedObjectsCleanupTest {
     @Test
     void everySharedObjectAJvmCreatedAndKeptIsRemovedWhenItExitsNormally() throws Exception {
-        Process child = Children.start(() -> {
+        Process child = Children.startJvm(() -> {
             List<String> names = List.of(ProcessLock.create().name(), ProcessReentrantLock.create().name(),
                     ProcessSemaphore.create(1).name(), ProcessSemaphore.bounded(1).name(), ProcessEvent.create().name(),
                     ProcessCondition.create().name(), ProcessBarrier.create(2).name(), SharedLong.create().name(),
@@ -33,7 +33,7 @@ class SharedObjectsCleanupTest {
                 }
             }
             System.out.println("NAMES " + String.join(" ", names));
-        });
+        }, true);
         try {
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             String output = new String(child.getInputStream().readAllBytes());
