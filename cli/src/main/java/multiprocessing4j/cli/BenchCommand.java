@@ -51,6 +51,10 @@ final class BenchCommand {
         DESCRIPTIONS.put("codec.first.roundtrip", "first task round trip in a fresh process (codec start-up included)");
         DESCRIPTIONS.put("sync.event.pingpong", "round trip between two processes over two events (spin, then futex) vs two multiprocessing.Event");
         DESCRIPTIONS.put("futex.pingpong.blocking", "the same round trip with a futex wait/wake every time (no spinning)");
+        DESCRIPTIONS.put("child.start.cold", "start -> join of an empty task in a new JVM (no spare) vs Process with the spawn start method");
+        DESCRIPTIONS.put("child.start.warm", "the same with a warm spare JVM ready vs the forkserver start method");
+        DESCRIPTIONS.put("child.start.fork", "CPython's fork start method (a JVM cannot fork: no counterpart)");
+        DESCRIPTIONS.put("child.idle.rss", "resident memory of an idle child with default options vs an idle spawned CPython child");
         DESCRIPTIONS.put("shm.lifecycle", "SharedMemory create (4 KiB), touch, close, unlink");
         DESCRIPTIONS.put("live.publish", "LiveValue.publish of a small record while another process reads vs setting a Manager Namespace attribute");
         DESCRIPTIONS.put("live.latest.unchanged", "LiveValue.latest() of an unchanged value vs reading the Namespace attribute");
@@ -159,12 +163,14 @@ final class BenchCommand {
         suite.add(javaHarness(java, "CodecRoundTrips", List.of("--quick"), List.of()));
         suite.add(javaHarness(java, "CodecFirstUse", List.of(), List.of()));
         suite.add(javaHarness(java, "FutexPingPong", List.of("5000"), List.of("20000")));
+        suite.add(javaHarness(java, "ChildStartBench", List.of("5"), List.of("20")));
         suite.add(javaHarness(java, "SharedMemoryLifecycle", List.of("1000"), List.of("5000")));
         suite.add(javaHarness(java, "LiveValueBench", List.of("--quick"), List.of()));
         if (python3 != null) {
             Path scripts = root.resolve("bench").resolve("python");
             suite.add(pythonHarness(python3, scripts, "codec_bench.py", List.of("--quick"), List.of()));
             suite.add(pythonHarness(python3, scripts, "event_pingpong.py", List.of("5000"), List.of("20000")));
+            suite.add(pythonHarness(python3, scripts, "child_start.py", List.of("5"), List.of("20")));
             suite.add(pythonHarness(python3, scripts, "shared_memory_lifecycle.py", List.of("1000"), List.of("5000")));
             suite.add(pythonHarness(python3, scripts, "live_value_namespace.py", List.of("--quick"), List.of()));
         }
