@@ -22,8 +22,8 @@ import multiprocessing4j.internal.platform.ProcessTree;
  *   {@code latest()} in a loop (the publisher never waits for it);</li>
  *   <li>{@code live.latest.unchanged}: {@code latest()} of a value that has not changed (the
  *   handle's cache: no copy, no decode);</li>
- *   <li>{@code live.latest.fresh}: {@code latest()} in the peer while this JVM keeps publishing,
- *   reads that copy and decode a new version (median of the reads after a warm-up);</li>
+ *   <li>{@code live.latest.fresh}: {@code snapshot()} in the peer of each new version, published
+ *   every 20 µs by this JVM: a copy out of shared memory and a decode (median, after a warm-up);</li>
  *   <li>{@code live.roundtrip}: this JVM publishes, the peer wakes in {@code awaitNewer} and echoes
  *   the value on a second live value, this JVM wakes: two cross-process wake-ups.</li>
  * </ul>
@@ -37,6 +37,11 @@ public final class LiveValueBench {
     /** The value published: a small record, as a computation's estimate would be. */
     public record Estimate(double value, long iteration) implements Serializable {
     }
+
+    /** Marks the versions of the paced phase, whose reads the peer times. */
+    private static final double PACED = -2;
+    /** Paced versions the peer reads before it starts timing (the read path gets compiled meanwhile). */
+    private static final int WARM_UP_READS = 5_000;
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("peer")) {
@@ -68,12 +73,18 @@ public final class LiveValueBench {
                     }
                 }
                 result("live.publish", median(publish), "ns");
-                // The peer reports its fresh reads per second through the echo value's iteration field.
-                value.publish(new Estimate(-1, -1));
-                Estimate fresh = echo.awaitNewer(echo.version(), Duration.ofSeconds(30)).value();
-                while (fresh.iteration() >= 0) {
-                    fresh = echo.awaitNewer(echo.version(), Duration.ofSeconds(30)).value();
+                // Paced phase: a version every 20 us; the peer times the read of each new one.
+                long echoed = echo.version();
+                int paced = quick ? 20_000 : 50_000;
+                for (int i = 0; i < paced; i++) {
+                    long next = System.nanoTime() + 20_000;
+                    value.publish(new Estimate(PACED, i));
+                    while (System.nanoTime() < next) {
+                        Thread.onSpinWait();
+                    }
                 }
+                value.publish(new Estimate(0, -1));
+                Estimate fresh = echo.awaitNewer(echoed, Duration.ofSeconds(30)).value();
                 result("live.latest.fresh", fresh.value(), "ns");
             } finally {
                 stop(peer);
@@ -171,30 +182,25 @@ public final class LiveValueBench {
         LiveValue<Estimate> echo = unhandle(echoHandle);
         if (mode.equals("read-loop")) {
             echo.publish(new Estimate(0, 0));
-            long reads = 0;
-            int freshReads = 0;
+            int timed = 0;
+            int paced = 0;
             long[] freshNanos = new long[1 << 20];
             long last = value.version();
-            // The first reads load and warm the codec: count only those after a warm-up period.
-            long warm = System.nanoTime() + 300_000_000L;
             while (true) {
+                while (value.version() == last) {
+                    Thread.onSpinWait();
+                }
                 long start = System.nanoTime();
                 LiveValue.Snapshot<Estimate> s = value.snapshot().orElseThrow();
                 long took = System.nanoTime() - start;
-                reads++;
-                if (s.version() != last) {
-                    if (start - warm > 0 && freshReads < freshNanos.length) {
-                        freshNanos[freshReads++] = took;
-                    }
-                    last = s.version();
-                }
+                last = s.version();
                 if (s.value().iteration() < 0) {
-                    Arrays.sort(freshNanos, 0, freshReads);
-                    echo.publish(new Estimate(freshReads == 0 ? 0 : freshNanos[freshReads / 2], -1));
+                    Arrays.sort(freshNanos, 0, timed);
+                    echo.publish(new Estimate(timed == 0 ? 0 : freshNanos[timed / 2], -1));
                     return;
                 }
-                if ((reads & 1023) == 0) {
-                    Thread.onSpinWait();
+                if (s.value().value() == PACED && ++paced > WARM_UP_READS && timed < freshNanos.length) {
+                    freshNanos[timed++] = took;
                 }
             }
         }

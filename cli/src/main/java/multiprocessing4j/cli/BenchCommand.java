@@ -58,7 +58,7 @@ final class BenchCommand {
         DESCRIPTIONS.put("shm.lifecycle", "SharedMemory create (4 KiB), touch, close, unlink");
         DESCRIPTIONS.put("live.publish", "LiveValue.publish of a small record while another process reads vs setting a Manager Namespace attribute");
         DESCRIPTIONS.put("live.latest.unchanged", "LiveValue.latest() of an unchanged value vs reading the Namespace attribute");
-        DESCRIPTIONS.put("live.latest.fresh", "latest() of a new version in the reader process (copy + decode) vs the Namespace read (median)");
+        DESCRIPTIONS.put("live.latest.fresh", "reading a new version in the reader process (copy out of shared memory + decode; a version every 20 us) vs reading a changed Namespace attribute (median)");
         DESCRIPTIONS.put("live.roundtrip", "publish, the other process wakes and echoes on a second value, this one wakes (Namespace: both poll)");
     }
 

@@ -23,13 +23,13 @@ import multiprocessing4j.internal.shm.SharedSegment;
  * <p><b>Publishing</b> (one process at a time, serialised per value inside a process):
  * claim the value for this process; if the bytes do not fit a slot, create a larger data segment,
  * copy the current version into it, name it in the control segment and unlink the old one; then
- * write slot {@code v & 1} as a seqlock (STATE = writing, bytes, STATE = v with release) and
+ * write slot {@code v % slots} as a seqlock (STATE = writing, bytes, STATE = v with release) and
  * publish VERSION = v and NOTIFY with release, waking blocked readers only if the waiter count
  * says there are some. Nothing in this sequence waits for a reader.
  *
- * <p><b>Reading</b>: VERSION (acquire), the data segment it lives in, slot {@code v & 1}: STATE,
+ * <p><b>Reading</b>: VERSION (acquire), the data segment it lives in, slot {@code v % slots}: STATE,
  * copy, STATE again; the copy counts only if both STATE reads saw {@code v}, otherwise the reader
- * starts over (which happens only while the publisher publishes two versions during one copy).
+ * starts over (which happens only while the publisher publishes a whole round of slots during one copy).
  *
  * <p><b>When the publisher dies</b> at any step, the last complete version stays readable: the
  * slot being rewritten is never the one VERSION points to, a new data segment is named only once it
@@ -76,7 +76,7 @@ public final class LiveCell implements AutoCloseable {
             writeName(control.payload(), 0, data.name());
             LONG.setRelease(control.payload(), (long) DATA_GENERATION_OFFSET, 0L);
             LiveCell cell = new LiveCell(control);
-            cell.writer.adopt(data, 0, capacity);
+            cell.writer.adopt(data, 0, capacity, slotsFor(capacity));
             return cell;
         } catch (RuntimeException e) {
             if (data != null) {
@@ -179,7 +179,7 @@ public final class LiveCell implements AutoCloseable {
                 grow(length, previous);
             }
             MemorySegment d = writer.current.payload();
-            long slot = slotOffset(writer.capacity, (int) (version & 1));
+            long slot = slotOffset(writer.capacity, writer.index(version));
             LONG.setOpaque(d, slot + SLOT_STATE_OFFSET, STATE_WRITING);
             // Seqlock writer: the WRITING mark must be visible before any byte of the new value.
             VarHandle.storeStoreFence();
@@ -211,7 +211,7 @@ public final class LiveCell implements AutoCloseable {
                 }
                 SharedSegment data = reader.follow();
                 MemorySegment d = data.payload();
-                long slot = slotOffset(reader.capacity, (int) (version & 1));
+                long slot = slotOffset(reader.capacity, reader.index(version));
                 long before = (long) LONG.getAcquire(d, slot + SLOT_STATE_OFFSET);
                 if (before == version) {
                     int length = d.get(ValueLayout.JAVA_INT, slot + SLOT_LENGTH_OFFSET);
@@ -343,16 +343,17 @@ public final class LiveCell implements AutoCloseable {
         long capacity = roundCapacity(Math.max(length, Math.min(MAX_SLOT_CAPACITY, writer.capacity * 2)));
         SharedSegment old = writer.current;
         long oldCapacity = writer.capacity;
+        int oldSlots = writer.slots;
+        int slots = slotsFor(capacity);
         long generation = writer.generation + 1;
         SharedSegment data = newData(capacity);
         try {
             if (currentVersion > 0) {
                 // Readers that see the new name before the next VERSION must still find the current version.
-                int index = (int) (currentVersion & 1);
                 MemorySegment from = old.payload();
                 MemorySegment to = data.payload();
-                long src = slotOffset(oldCapacity, index);
-                long dst = slotOffset(capacity, index);
+                long src = slotOffset(oldCapacity, (int) (currentVersion % oldSlots));
+                long dst = slotOffset(capacity, (int) (currentVersion % slots));
                 int n = from.get(ValueLayout.JAVA_INT, src + SLOT_LENGTH_OFFSET);
                 MemorySegment.copy(from, src + SLOT_HEADER_LENGTH, to, dst + SLOT_HEADER_LENGTH, n);
                 to.set(ValueLayout.JAVA_INT, dst + SLOT_LENGTH_OFFSET, n);
@@ -371,15 +372,17 @@ public final class LiveCell implements AutoCloseable {
             data.close();
             throw e;
         }
-        writer.adopt(data, generation, capacity);
+        writer.adopt(data, generation, capacity, slots);
         // Readers that mapped the old segment keep their mapping; new readers follow the new name.
         old.unlink();
         old.close();
     }
 
     private static SharedSegment newData(long capacity) {
-        SharedSegment data = SharedSegment.create(null, DATA_KIND, dataLength(capacity));
+        int slots = slotsFor(capacity);
+        SharedSegment data = SharedSegment.create(null, DATA_KIND, dataLength(capacity, slots));
         data.payload().set(ValueLayout.JAVA_LONG, SLOT_CAPACITY_OFFSET, capacity);
+        data.payload().set(ValueLayout.JAVA_LONG, SLOT_COUNT_OFFSET, slots);
         return data;
     }
 
@@ -410,11 +413,18 @@ public final class LiveCell implements AutoCloseable {
         SharedSegment current;
         long generation = -1;
         long capacity;
+        int slots;
 
-        void adopt(SharedSegment data, long generation, long capacity) {
+        void adopt(SharedSegment data, long generation, long capacity, int slots) {
             this.current = data;
             this.generation = generation;
             this.capacity = capacity;
+            this.slots = slots;
+        }
+
+        /** The slot version {@code v} lives in. */
+        int index(long version) {
+            return (int) (version % slots);
         }
 
         /** Maps the data segment the control segment names now, if that is not the one mapped. */
@@ -450,8 +460,9 @@ public final class LiveCell implements AutoCloseable {
                             + " is gone: the value was unlinked (or its process tree ended)", e);
                 }
                 long cap = data.payload().get(ValueLayout.JAVA_LONG, SLOT_CAPACITY_OFFSET);
+                long slotCount = data.payload().get(ValueLayout.JAVA_LONG, SLOT_COUNT_OFFSET);
                 try {
-                    checkData(name, data.payload().byteSize(), cap);
+                    checkData(name, data.payload().byteSize(), cap, slotCount);
                 } catch (RuntimeException e) {
                     data.close();
                     throw e;
@@ -462,7 +473,7 @@ public final class LiveCell implements AutoCloseable {
                 if (current != null) {
                     current.close();
                 }
-                adopt(data, generation, cap);
+                adopt(data, generation, cap, (int) slotCount);
                 return data;
             }
         }

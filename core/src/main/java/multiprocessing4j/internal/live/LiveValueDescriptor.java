@@ -31,17 +31,22 @@ import multiprocessing4j.internal.shm.SegmentDescriptor;
  * <pre>
  *  +-----------------------------------------------------------------+
  *  | SLOT_CAPACITY (long): bytes of value room per slot (multiple of 64) | 0
+ *  | SLOT_COUNT (long): how many slots follow (2 to 16)              |   8
  *  +-----------------------------------------------------------------+
  *  | slot 0 header: STATE (long), PUBLISHED_AT (long), LENGTH (int)  |  64
  *  | slot 0 bytes (SLOT_CAPACITY)                                    | 128
  *  +-----------------------------------------------------------------+
- *  | slot 1 header, slot 1 bytes                                     | 128 + SLOT_CAPACITY
+ *  | slot 1 header, slot 1 bytes, ... up to slot SLOT_COUNT - 1      | 128 + SLOT_CAPACITY
  *  +-----------------------------------------------------------------+
  * </pre>
- * Version {@code v} goes to slot {@code v & 1}. A slot's STATE is the version it holds completely,
- * or {@link #STATE_WRITING} while the publisher rewrites it: a per-slot seqlock. Because the
- * publisher alternates slots, a reader copying version {@code v} is disturbed only if two more
- * versions are published during its copy.
+ * Version {@code v} goes to slot {@code v % SLOT_COUNT}. A slot's STATE is the version it holds
+ * completely, or {@link #STATE_WRITING} while the publisher rewrites it: a per-slot seqlock.
+ * Because the publisher goes round the slots, a reader copying version {@code v} is disturbed only
+ * if SLOT_COUNT more versions are published during its copy: with a single pair of slots, a
+ * publisher looping as fast as it can (a few hundred nanoseconds per version) starves a reader on
+ * another CPU, whose cache misses make each copy slower than two publications. Small values get
+ * {@link #SMALL_VALUE_SLOTS} slots; large ones, which take the publisher long to encode anyway,
+ * two, to keep the memory at twice the value.
  */
 public final class LiveValueDescriptor {
     /** Kind of the control segment. */
@@ -72,6 +77,14 @@ public final class LiveValueDescriptor {
 
     /** Per-slot room (long) in the data segment's first line. */
     public static final int SLOT_CAPACITY_OFFSET = 0;
+    /** Number of slots (long) in the data segment's first line. */
+    public static final int SLOT_COUNT_OFFSET = SLOT_CAPACITY_OFFSET + Long.BYTES;
+    /** Slots of a data segment whose slots hold at most {@link #SMALL_VALUE_CAPACITY} bytes. */
+    public static final int SMALL_VALUE_SLOTS = 8;
+    /** Largest per-slot room that still gets {@link #SMALL_VALUE_SLOTS} slots. */
+    public static final long SMALL_VALUE_CAPACITY = 64 * 1024;
+    /** Most slots a data segment may declare. */
+    public static final int MAX_SLOTS = 16;
     /** Where slot 0's header starts. */
     public static final int SLOTS_OFFSET = LINE;
     /** Within a slot header: the version the slot holds (long), or {@link #STATE_WRITING}. */
@@ -101,12 +114,17 @@ public final class LiveValueDescriptor {
         return Math.min(MAX_SLOT_CAPACITY, (c + LINE - 1) & -LINE);
     }
 
-    /** Payload length of a data segment whose slots hold {@code slotCapacity} bytes each. */
-    public static long dataLength(long slotCapacity) {
-        return SLOTS_OFFSET + 2 * (SLOT_HEADER_LENGTH + slotCapacity);
+    /** How many slots a data segment with {@code slotCapacity} bytes per slot gets. */
+    public static int slotsFor(long slotCapacity) {
+        return slotCapacity <= SMALL_VALUE_CAPACITY ? SMALL_VALUE_SLOTS : 2;
     }
 
-    /** Offset of the header of slot {@code index} (0 or 1). */
+    /** Payload length of a data segment with {@code slots} slots of {@code slotCapacity} bytes each. */
+    public static long dataLength(long slotCapacity, int slots) {
+        return SLOTS_OFFSET + slots * (SLOT_HEADER_LENGTH + slotCapacity);
+    }
+
+    /** Offset of the header of slot {@code index}. */
     public static long slotOffset(long slotCapacity, int index) {
         return SLOTS_OFFSET + index * (SLOT_HEADER_LENGTH + slotCapacity);
     }
@@ -143,11 +161,11 @@ public final class LiveValueDescriptor {
      *
      * @throws IllegalArgumentException naming the segment and the mismatch
      */
-    public static void checkData(String name, long payloadLength, long slotCapacity) {
+    public static void checkData(String name, long payloadLength, long slotCapacity, long slots) {
         if (slotCapacity < MIN_SLOT_CAPACITY || slotCapacity > MAX_SLOT_CAPACITY || (slotCapacity & (LINE - 1)) != 0
-                || payloadLength < dataLength(slotCapacity)) {
-            throw new IllegalArgumentException("live value data segment '" + name + "' declares slots of " + slotCapacity
-                    + " bytes, which its " + payloadLength + "-byte payload cannot hold: the segment is corrupt");
+                || slots < 2 || slots > MAX_SLOTS || payloadLength < dataLength(slotCapacity, (int) slots)) {
+            throw new IllegalArgumentException("live value data segment '" + name + "' declares " + slots + " slots of "
+                    + slotCapacity + " bytes, which its " + payloadLength + "-byte payload cannot hold: the segment is corrupt");
         }
     }
 
