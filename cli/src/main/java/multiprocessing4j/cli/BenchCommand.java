@@ -48,7 +48,7 @@ final class BenchCommand {
     static {
         DESCRIPTIONS.put("codec.small.roundtrip", "encode + decode a small record (Fory) vs pickle of a dataclass");
         DESCRIPTIONS.put("codec.task.roundtrip", "encode + decode a lambda with two captures vs pickle of a functools.partial");
-        DESCRIPTIONS.put("codec.first.roundtrip", "first task round trip in a fresh process (codec start-up included)");
+        DESCRIPTIONS.put("codec.first.roundtrip", "first task round trip in a fresh process, codec start-up included (Fory builds its serializers: a warm spare child pays this before it is declared ready, off the critical path)");
         DESCRIPTIONS.put("sync.event.pingpong", "round trip between two processes over two events (spin, then futex) vs two multiprocessing.Event");
         DESCRIPTIONS.put("futex.pingpong.blocking", "the same round trip with a futex wait/wake every time (no spinning)");
         DESCRIPTIONS.put("child.start.cold", "start -> join of an empty task in a new JVM (no spare) vs Process with the spawn start method");
