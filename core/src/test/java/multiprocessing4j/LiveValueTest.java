@@ -275,6 +275,39 @@ class LiveValueTest {
     }
 
     @Test
+    void aChildProcessPublishesThroughTheHandleItsTaskCaptured() throws Exception {
+        LiveValue<String> value = track(LiveValue.create());
+
+        try (ChildProcess child = ChildProcess.start(() -> value.publish("from the child"))) {
+            child.join();
+            assertEquals(0, child.exitCode().orElseThrow(), String.valueOf(child.failure()));
+        }
+
+        assertEquals(Optional.of("from the child"), value.latest());
+        assertFalse(value.publisherAlive(), "the child has exited");
+    }
+
+    @Test
+    void storageAChildGrewOutlivesTheChild() throws Exception {
+        // given a child that outgrows the storage, which makes it create the new data segment, and exits normally
+        LiveValue<byte[]> value = track(LiveValue.create(64));
+        try (ChildProcess child = ChildProcess.start(() -> {
+            byte[] big = new byte[100_000];
+            big[99_999] = 7;
+            value.publish(big);
+        })) {
+            child.join();
+            assertEquals(0, child.exitCode().orElseThrow(), String.valueOf(child.failure()));
+        }
+
+        // then the segment it created was not unlinked by its exit: the value is still readable here
+        byte[] read = value.latest().orElseThrow();
+        assertEquals(100_000, read.length);
+        assertEquals(7, read[99_999]);
+        assertTrue(exists(dataName(value)));
+    }
+
+    @Test
     void aReaderInAnotherProcessNeverSeesATornValueWhileThePublisherRuns() throws Exception {
         // given a publisher process writing versions as fast as it can, in varying sizes that outgrow the storage
         LiveValue<int[]> value = track(LiveValue.create());
