@@ -139,14 +139,6 @@ public final class LiveCell implements AutoCloseable {
         return p != 0 && Pids.isAlive(publisherPid(p), publisherStartTime(p));
     }
 
-    /** The room per slot of the data segment this handle publishes into; for tests and diagnostics. */
-    public long publisherCapacity() {
-        synchronized (publishLock) {
-            writer.follow();
-            return writer.capacity;
-        }
-    }
-
     /** The name of the data segment the value currently lives in. */
     public String dataName() {
         synchronized (reader) {
