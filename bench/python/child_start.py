@@ -45,6 +45,9 @@ def measure(method, n):
     samples.sort()
     print(f"python {method:<10} start->join empty task median {samples[len(samples) // 2]:7.2f} ms  "
           f"mean {statistics.mean(samples):7.2f} ms  min {samples[0]:7.2f} ms  max {samples[-1]:7.2f} ms  (n={n})")
+    # RESULT lines for `mp4j bench`: spawn pairs with a cold JVM start, forkserver with a warm spare.
+    figure = {"spawn": "child.start.cold", "forkserver": "child.start.warm", "fork": "child.start.fork"}[method]
+    print(f"RESULT {figure} {samples[len(samples) // 2]:.3f} ms lower-is-better")
 
 
 def main():
@@ -57,7 +60,9 @@ def main():
     p.start()
     ready.wait(30)
     time.sleep(1)
-    print(f"python spawn idle child RSS: {rss_mb(p.pid):.1f} MB")
+    rss = rss_mb(p.pid)
+    print(f"python spawn idle child RSS: {rss:.1f} MB")
+    print(f"RESULT child.idle.rss {rss:.3f} MB lower-is-better")
     p.kill()
     p.join()
 

@@ -1,0 +1,47 @@
+package multiprocessing4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+class ExamplesTest {
+    @Test
+    void startAndJoinPrintsEachChildAndItsExitCode() throws Exception {
+        ExampleJvm.Run run = ExampleJvm.run(StartAndJoin.class, Duration.ofSeconds(90));
+
+        assertEquals(0, run.exitCode(), run.output());
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(Pattern.compile("\\[greeter-" + i + " \\d+] hello from greeter-" + i + ", pid \\d+, parent \\d+")
+                    .matcher(run.output()).find(), run.output());
+        }
+        assertTrue(Pattern.compile("greeter-1\\s+pid \\d+\\s+exit code 0").matcher(run.output()).find(), run.output());
+        assertTrue(Pattern.compile("greeter-3\\s+pid \\d+\\s+exit code 3").matcher(run.output()).find(), run.output());
+    }
+
+    @Test
+    void childExceptionReachesTheParentWithItsClassMessageAndTrace() throws Exception {
+        ExampleJvm.Run run = ExampleJvm.run(ChildException.class, Duration.ofSeconds(90));
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("child parser exited with code 1"), run.output());
+        assertTrue(run.output().contains("remote exception: multiprocessing4j.examples.ChildException$ConfigurationException: "
+                + "setting 'workers=four' is not a number of workers"), run.output());
+        assertTrue(run.output().contains("thrown at: multiprocessing4j.examples.ChildException.parse(ChildException.java:"),
+                run.output());
+        assertTrue(run.output().contains("caused by: java.lang.NumberFormatException: For input string: \"four\""), run.output());
+    }
+
+    @Test
+    void everyRegisteredDemoNamesAMainClass() throws Exception {
+        for (Demos.Demo d : Demos.all()) {
+            assertTrue(d.name().matches("[a-z][a-z-]*"), d.name());
+            assertTrue(!d.description().isBlank(), d.name());
+            d.mainClass().getMethod("main", String[].class);
+        }
+        assertEquals(LiveResults.class, Demos.find("live").orElseThrow().mainClass());
+    }
+}
