@@ -8,4 +8,5 @@ module multiprocessing4j {
     requires java.logging;
 
     exports multiprocessing4j;
+    exports multiprocessing4j.manager;
 }
