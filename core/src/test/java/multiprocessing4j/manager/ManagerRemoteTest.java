@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentMap;
 
 import org.junit.jupiter.api.Test;
 
+import fixtures.manager.Unregistered;
+
 /** Connecting with keys, refused classes, exceptions, registered types and a server that goes away. */
 class ManagerRemoteTest {
     private static final byte[] KEY = "remote-test-key".getBytes(StandardCharsets.UTF_8);
@@ -40,10 +42,6 @@ class ManagerRemoteTest {
 
     /** Allowed automatically: a parameter or result type of a registered interface. */
     public record Receipt(String what, long amount) implements Serializable {
-    }
-
-    /** Not allowed anywhere. */
-    public record Unregistered(String secret) implements Serializable {
     }
 
     /** Thrown on the server, rebuilt in the caller. */
@@ -249,6 +247,29 @@ class ManagerRemoteTest {
             resolved.add("through the copy");
 
             assertEquals(List.of("through the copy"), list);
+        }
+    }
+
+    @Test
+    void lambdaCapturingProxiesCrossesTheDefaultCodecAndReachesTheSameObjects() {
+        try (Manager server = Manager.serve(KEY)) {
+            List<String> list = server.list();
+            ConcurrentMap<String, Integer> dict = server.dict();
+            server.register("account", Account.class, BankAccount::new);
+            Account account = server.create("account");
+            multiprocessing4j.SerializableRunnable task = () -> {
+                list.add("from the task");
+                dict.put("n", 1);
+                account.deposit(7);
+            };
+            multiprocessing4j.internal.codec.Codec codec = multiprocessing4j.internal.codec.Codecs.defaultCodec();
+
+            Runnable copy = (Runnable) codec.decode(codec.encode(task));
+            copy.run();
+
+            assertEquals(List.of("from the task"), list);
+            assertEquals(1, dict.get("n"));
+            assertEquals(7, account.balance());
         }
     }
 

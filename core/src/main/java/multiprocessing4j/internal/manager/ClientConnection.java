@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocket;
 
-import multiprocessing4j.RemoteException;
 import multiprocessing4j.internal.codec.CodecException;
+import multiprocessing4j.internal.codec.RemoteFailure;
 import multiprocessing4j.manager.ManagerAuthenticationException;
 import multiprocessing4j.manager.ManagerConnectionException;
 
@@ -245,36 +245,22 @@ final class ClientConnection {
         throw gone(what, new IOException("unknown reply status " + status));
     }
 
+    /** The server's exception, rebuilt when possible, its trace followed by this caller's. */
     private Throwable remoteFailure() {
-        Object original;
-        try {
-            original = reader.value();
-        } catch (RuntimeException e) {
-            original = null;
+        Object v = reader.value();
+        if (!(v instanceof RemoteFailure failure)) {
+            close();
+            throw gone("a call", new IOException("malformed failure reply: " + v));
         }
-        String className = reader.str();
-        String message = reader.nullableStr();
-        int frames = reader.i32();
-        if (frames < 0 || frames > reader.remaining()) {
-            frames = 0;
-        }
-        StackTraceElement[] remote = new StackTraceElement[frames + 1];
-        for (int i = 0; i < frames; i++) {
-            String cls = reader.str();
-            String method = reader.str();
-            String file = reader.nullableStr();
-            remote[i] = new StackTraceElement(cls, method, file, reader.i32());
-        }
-        remote[frames] = new StackTraceElement("<manager " + client.endpoint() + ">", "remote call", null, -1);
+        Throwable t = failure.rebuild(ManagerCodecs.trusted());
+        StackTraceElement[] remote = t.getStackTrace();
         StackTraceElement[] local = new Throwable().getStackTrace();
-        StackTraceElement[] trace = new StackTraceElement[remote.length + local.length];
+        StackTraceElement[] trace = new StackTraceElement[remote.length + 1 + local.length];
         System.arraycopy(remote, 0, trace, 0, remote.length);
-        System.arraycopy(local, 0, trace, remote.length, local.length);
-        if (original instanceof Throwable t) {
-            t.setStackTrace(trace);
-            return t;
-        }
-        return new RemoteException(className, message, trace, null);
+        trace[remote.length] = new StackTraceElement("<manager " + client.endpoint() + ">", "remote call", null, -1);
+        System.arraycopy(local, 0, trace, remote.length + 1, local.length);
+        t.setStackTrace(trace);
+        return t;
     }
 
     @SuppressWarnings("unchecked")

@@ -27,8 +27,8 @@ import java.nio.charset.StandardCharsets;
  *           SHUTDOWN (1)
  *           PING     (1)
  * reply     OK (1) | value
- *           THROWN (1) | original exception (value, NULL if it could not be encoded) | class name (string)
- *                   | message (nullable string) | frame count (4) | frames (class, method, file?, line)
+ *           THROWN (1) | the exception as a {@code RemoteFailure} (value): class, message, trace, causes,
+ *                        and the original when it could be encoded
  *           REFUSED (1) | reason (1) | message (string)
  * string    length (4) | UTF-8 bytes
  * value     tag (1) | tag-specific body (see the TAG_ constants)

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import multiprocessing4j.internal.codec.CodecException;
+import multiprocessing4j.internal.codec.RemoteFailure;
 
 /**
  * One client connection on the server, served by its own thread: authenticate, then read a request,
@@ -290,23 +291,7 @@ final class Session implements Runnable {
 
     private void thrown(Throwable t) {
         writer.u8(Protocol.REPLY_THROWN);
-        int mark = writer.position();
-        try {
-            writer.value(t);
-        } catch (RuntimeException e) {
-            writer.truncate(mark);
-            writer.u8(Protocol.TAG_NULL);
-        }
-        writer.str(t.getClass().getName());
-        writer.nullableStr(t.getMessage());
-        StackTraceElement[] trace = t.getStackTrace();
-        writer.i32(trace.length);
-        for (StackTraceElement e : trace) {
-            writer.str(e.getClassName());
-            writer.str(e.getMethodName());
-            writer.nullableStr(e.getFileName());
-            writer.i32(e.getLineNumber());
-        }
+        writer.value(RemoteFailure.capture(t, ManagerCodecs.trusted()));
     }
 
     private void refuseValue(CodecException e) {

@@ -86,17 +86,6 @@ final class WireReader {
         return s;
     }
 
-    String nullableStr() {
-        int present = u8();
-        if (present == 0) {
-            return null;
-        }
-        if (present != 1) {
-            throw new MalformedFrameException("bad presence byte " + present);
-        }
-        return str();
-    }
-
     /** Fails unless the whole payload has been read: trailing garbage is a malformed frame too. */
     void expectEnd() {
         if (pos != limit) {

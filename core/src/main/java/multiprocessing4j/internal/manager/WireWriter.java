@@ -114,16 +114,6 @@ final class WireWriter {
         bytes(utf8);
     }
 
-    /** A string or null: a presence byte, then the string. */
-    void nullableStr(String s) {
-        if (s == null) {
-            u8(0);
-        } else {
-            u8(1);
-            str(s);
-        }
-    }
-
     /**
      * A tagged value: the common types by hand, proxies as handles, anything else through the codec.
      *
