@@ -149,6 +149,22 @@ final class ChannelTransport implements Transport {
         }
     }
 
+    /**
+     * Whether the peer has closed its end: a non-blocking look at a socket that carries nothing any more
+     * (its traffic moved to a {@link ShmTransport}). Any byte arriving is a protocol violation and counts
+     * as closed too.
+     */
+    boolean peerClosed() {
+        try {
+            in.clear();
+            int n = channel.read(in);
+            in.position(0).limit(0);
+            return n != 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     @Override
     public String peer() {
         return peer;

@@ -12,6 +12,7 @@ import multiprocessing4j.internal.codec.CodecException;
 import multiprocessing4j.internal.codec.RemoteFailure;
 import multiprocessing4j.manager.ManagerAuthenticationException;
 import multiprocessing4j.manager.ManagerConnectionException;
+import multiprocessing4j.shared.SharedMemory;
 
 /**
  * One client thread's connection to a manager: calls go out and replies come back on it strictly in
@@ -20,7 +21,7 @@ import multiprocessing4j.manager.ManagerConnectionException;
  */
 final class ClientConnection {
     private final ManagerClient client;
-    private final Transport transport;
+    private Transport transport;
     private final WireWriter writer;
     private final WireReader reader;
     private final int maxFrameLength;
@@ -38,7 +39,22 @@ final class ClientConnection {
         this.reader = new WireReader(ManagerCodecs.trusted(), client::proxy);
     }
 
+    /**
+     * Connects and authenticates this thread. An interrupt meanwhile does not abort it (a blocking connect
+     * would close the channel); it stays set, for the caller's next interruption check.
+     */
     static ClientConnection open(ManagerClient client) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return connect(client);
+        } finally {
+            if (interrupted || Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ClientConnection connect(ManagerClient client) {
         Endpoint ep = client.endpoint();
         InetSocketAddress address = ep.socketAddress();
         if (address.isUnresolved()) {
@@ -71,7 +87,12 @@ final class ClientConnection {
             }
             Handshake.Accepted accepted = Handshake.connect(transport, client.authkey(),
                     TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
-            return new ClientConnection(client, transport, accepted.maxFrameLength());
+            ClientConnection c = new ClientConnection(client, transport, accepted.maxFrameLength());
+            if (transport instanceof ChannelTransport socket && address.getAddress().isLoopbackAddress()
+                    && ManagerClient.sharedMemoryEnabled()) {
+                c.upgrade(socket);
+            }
+            return c;
         } catch (Handshake.Failed e) {
             transport.close();
             throw new ManagerAuthenticationException(ep.toString(), "authentication with the manager at " + ep
@@ -83,6 +104,34 @@ final class ClientConnection {
             throw new ManagerConnectionException(ep.toString(), "cannot connect to the manager at " + ep + ": " + e,
                     e);
         }
+    }
+
+    /**
+     * Same machine: asks the server for a shared-memory transport and moves to it, or stays on TCP if the
+     * server offers none or the segment cannot be attached here (another /dev/shm, another user).
+     */
+    private void upgrade(ChannelTransport socket) {
+        writer.begin();
+        writer.u8(Protocol.OP_SHM_OFFER);
+        exchange("shared-memory offer");
+        if (reader.u8() != Protocol.REPLY_OK) {
+            return;
+        }
+        String name = (String) reader.value();
+        SharedMemory shm;
+        try {
+            shm = SharedMemory.attach(name);
+        } catch (RuntimeException e) {
+            simple(Protocol.OP_SHM_DECLINE, "shared-memory decline");
+            return;
+        }
+        try {
+            simple(Protocol.OP_SHM_SWITCH, "shared-memory switch");
+        } catch (RuntimeException e) {
+            shm.close();
+            throw e;
+        }
+        transport = new ShmTransport(shm, false, socket);
     }
 
     boolean isOpen() {

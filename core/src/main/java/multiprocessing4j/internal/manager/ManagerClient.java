@@ -44,6 +44,15 @@ public final class ManagerClient implements AutoCloseable {
         this.connectTimeout = connectTimeout;
     }
 
+    /** System property: {@code false} keeps same-machine connections on TCP instead of shared memory. */
+    public static final String SHARED_MEMORY_PROPERTY = "mp4j.manager.sharedMemory";
+    private static final boolean SHARED_MEMORY = !"false".equalsIgnoreCase(System.getProperty(SHARED_MEMORY_PROPERTY))
+            && System.getProperty("os.name", "").startsWith("Linux");
+
+    static boolean sharedMemoryEnabled() {
+        return SHARED_MEMORY;
+    }
+
     static long spinNanos() {
         return SPIN_NANOS;
     }

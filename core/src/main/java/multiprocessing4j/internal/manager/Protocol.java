@@ -26,6 +26,8 @@ import java.nio.charset.StandardCharsets;
  *           REGISTER (1) | type name (string) | interface name (string) | factory (value)
  *           SHUTDOWN (1)
  *           PING     (1)
+ *           SHM_OFFER (1), SHM_SWITCH (1), SHM_DECLINE (1): moving a same-machine connection to a
+ *                    {@link ShmTransport}; the TCP connection then stays open, silent, to detect the peer's end
  * reply     OK (1) | value
  *           THROWN (1) | the exception as a {@code RemoteFailure} (value): class, message, trace, causes,
  *                        and the original when it could be encoded
@@ -62,6 +64,12 @@ final class Protocol {
     static final byte OP_REGISTER = 4;
     static final byte OP_SHUTDOWN = 5;
     static final byte OP_PING = 6;
+    /** Same machine: the client asks for a shared-memory transport; the reply names a new segment. */
+    static final byte OP_SHM_OFFER = 7;
+    /** The client has attached the segment: after the reply, both sides talk through it. */
+    static final byte OP_SHM_SWITCH = 8;
+    /** The client could not attach: the segment is dropped, the connection stays on TCP. */
+    static final byte OP_SHM_DECLINE = 9;
 
     static final byte REPLY_OK = 0;
     static final byte REPLY_THROWN = 1;

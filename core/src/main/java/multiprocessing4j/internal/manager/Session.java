@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import multiprocessing4j.internal.codec.CodecException;
 import multiprocessing4j.internal.codec.RemoteFailure;
+import multiprocessing4j.shared.SharedMemory;
 
 /**
  * One client connection on the server, served by its own thread: authenticate, then read a request,
@@ -39,6 +40,10 @@ final class Session implements Runnable {
     private final byte[] header = new byte[Protocol.HEADER_LENGTH];
     private byte[] frame = new byte[1024];
     private volatile Transport transport;
+    /** A shared-memory segment offered to the client and not yet switched to or declined. */
+    private SharedMemory offered;
+    /** The transport to use from the next request on (set by SHM_SWITCH, after its reply). */
+    private Transport switchTo;
     private volatile String peer;
 
     /** @param opener makes the transport on the session's thread (a TLS handshake can take a while) */
@@ -82,7 +87,7 @@ final class Session implements Runnable {
             }
             Handshake.serve(t, server.authkey(), server.maxFrameLength(), HANDSHAKE_TIMEOUT_NANOS);
             LOG.log(System.Logger.Level.DEBUG, "manager client connected from {0}", peer);
-            serve(t);
+            serve();
         } catch (EOFException e) {
             LOG.log(System.Logger.Level.DEBUG, "manager client {0} disconnected", peer);
         } catch (Handshake.Failed e) {
@@ -104,6 +109,7 @@ final class Session implements Runnable {
                 }
             }
             resources.clear();
+            dropOffer();
             Transport t = transport;
             if (t != null) {
                 t.close();
@@ -113,8 +119,9 @@ final class Session implements Runnable {
         }
     }
 
-    private void serve(Transport t) throws IOException {
+    private void serve() throws IOException {
         while (!server.isClosed()) {
+            Transport t = transport;
             t.readFully(header, 0, Protocol.HEADER_LENGTH, -1);
             int length = ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
                     | (header[3] & 0xFF);
@@ -135,6 +142,10 @@ final class Session implements Runnable {
             boolean more = handle();
             int n = writer.finish();
             t.write(writer.buffer(), 0, n);
+            if (switchTo != null) {
+                transport = switchTo;
+                switchTo = null;
+            }
             if (!more) {
                 return;
             }
@@ -153,6 +164,22 @@ final class Session implements Runnable {
                 ok(server.objects().remove(id));
             }
             case Protocol.OP_REGISTER -> register();
+            case Protocol.OP_SHM_OFFER -> offerSharedMemory();
+            case Protocol.OP_SHM_SWITCH -> {
+                reader.expectEnd();
+                if (offered == null || !(transport instanceof ChannelTransport socket)) {
+                    throw new MalformedFrameException("SHM_SWITCH without an offer");
+                }
+                switchTo = new ShmTransport(offered, true, socket);
+                offered.unlink();
+                offered = null;
+                ok(null);
+            }
+            case Protocol.OP_SHM_DECLINE -> {
+                reader.expectEnd();
+                dropOffer();
+                ok(null);
+            }
             case Protocol.OP_PING -> {
                 reader.expectEnd();
                 ok(null);
@@ -171,6 +198,30 @@ final class Session implements Runnable {
             default -> throw new MalformedFrameException("unknown opcode " + op);
         }
         return true;
+    }
+
+    private void offerSharedMemory() {
+        reader.expectEnd();
+        if (!(transport instanceof ChannelTransport) || offered != null || !ManagerClient.sharedMemoryEnabled()) {
+            refuse(Protocol.REFUSED_UNSUPPORTED, "no shared-memory transport here");
+            return;
+        }
+        try {
+            offered = SharedMemory.create(ShmTransport.SEGMENT_LENGTH);
+        } catch (RuntimeException e) {
+            refuse(Protocol.REFUSED_UNSUPPORTED, "no shared-memory transport here: " + e.getMessage());
+            return;
+        }
+        writer.u8(Protocol.REPLY_OK);
+        writer.value(offered.name());
+    }
+
+    private void dropOffer() {
+        if (offered != null) {
+            offered.unlink();
+            offered.close();
+            offered = null;
+        }
     }
 
     private Object[] args(String what) {
