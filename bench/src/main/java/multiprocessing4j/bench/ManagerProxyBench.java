@@ -30,7 +30,7 @@ import multiprocessing4j.manager.Namespace;
  *   <li>start-up: {@code Manager.start()} (server in a child JVM) until its first proxy answers, and
  *       {@code Manager.serve()} in this JVM until the first proxy answers.</li>
  * </ul>
- * Run: {@code java --sun-misc-unsafe-memory-access=allow -cp bench/target/classes:core/target/classes:<fory jars>
+ * Run: {@code java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp bench/target/classes:core/target/classes:<fory jars>
  * multiprocessing4j.bench.ManagerProxyBench [ops]}. Each figure is the median of 5 timed runs after a warm-up.
  */
 public final class ManagerProxyBench {
@@ -71,8 +71,15 @@ public final class ManagerProxyBench {
         List<Process> processes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                            .toString(), "--sun-misc-unsafe-memory-access=allow", "-Xshare:auto",
-                    "-cp", System.getProperty("java.class.path"), ManagerProxyBench.class.getName(), "client",
+                            .toString(), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xshare:auto",
+                    "-cp", System.getProperty("java.class.path")));
+            // the clients run with this JVM's mp4j.* settings (transport, spinning)
+            for (String name : System.getProperties().stringPropertyNames()) {
+                if (name.startsWith("mp4j.")) {
+                    command.add("-D" + name + "=" + System.getProperty(name));
+                }
+            }
+            command.addAll(List.of(ManagerProxyBench.class.getName(), "client",
                     manager.address().getAddress().getHostAddress() + ":" + manager.address().getPort(),
                     Integer.toString(ops)));
             command.add(handle == null ? "-" : handle);

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 import multiprocessing4j.internal.codec.NotSerializableValueException;
+import multiprocessing4j.internal.platform.Futex;
 
 /**
  * The client side of a manager: where it is, the key, and one {@link ClientConnection} per calling
@@ -49,8 +50,12 @@ public final class ManagerClient implements AutoCloseable {
     private static final boolean SHARED_MEMORY = !"false".equalsIgnoreCase(System.getProperty(SHARED_MEMORY_PROPERTY))
             && System.getProperty("os.name", "").startsWith("Linux");
 
+    /**
+     * Whether this JVM takes part in shared-memory transports: Linux, not switched off, and real futex
+     * wake-ups (a JVM without native access polls, and a peer could then wait up to a futex slice for it).
+     */
     static boolean sharedMemoryEnabled() {
-        return SHARED_MEMORY;
+        return SHARED_MEMORY && Futex.isNative();
     }
 
     static long spinNanos() {
