@@ -6,6 +6,7 @@
 module multiprocessing4j {
     requires org.apache.fory.core;
     requires java.logging;
+    requires jdk.unsupported;
 
     exports multiprocessing4j;
     exports multiprocessing4j.manager;
@@ -13,6 +14,8 @@ module multiprocessing4j {
 
     // Fory reads and instantiates the codec's own values (RemoteFailure, warm-up samples) reflectively
     opens multiprocessing4j.internal.codec to org.apache.fory.core;
+    // ... and the runtime's entries (TaskEntry) that carry a task into a child
+    opens multiprocessing4j.internal.runtime to org.apache.fory.core;
     // ... and the manager's proxy handles, which travel inside tasks
     opens multiprocessing4j.internal.manager to org.apache.fory.core;
 }
