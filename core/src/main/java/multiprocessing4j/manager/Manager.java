@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ import java.util.concurrent.locks.Lock;
 import javax.net.ssl.SSLContext;
 
 import multiprocessing4j.SerializableSupplier;
+import multiprocessing4j.internal.manager.ChildServer;
 import multiprocessing4j.internal.manager.ManagerClient;
 import multiprocessing4j.internal.manager.ManagerServer;
 import multiprocessing4j.internal.manager.TypeRegistry;
@@ -95,6 +97,17 @@ public final class Manager implements AutoCloseable {
         this.server = server;
         this.owned = owned;
         this.remoteRegistration = remoteRegistration;
+    }
+
+    /**
+     * Starts a server in a child JVM (gone with this one) and returns a manager that uses it, Python's
+     * {@code Manager()}. The server listens on the loopback interface with a fresh random authkey; proxies
+     * carry that key to the processes they are sent to. Closing the manager stops the child.
+     *
+     * @throws IllegalStateException if the child could not be started
+     */
+    public static Manager start() {
+        return builder().start();
     }
 
     /** Options for {@link Builder#serve}, {@link Builder#connect} and {@link Builder#start}. */
@@ -427,6 +440,28 @@ public final class Manager implements AutoCloseable {
                 return new Manager(client, server, null, false);
             } catch (RuntimeException e) {
                 server.close();
+                throw e;
+            }
+        }
+
+        /** See {@link Manager#start()}; types registered here are registered with the child's server. */
+        public Manager start() {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            ChildServer child = ChildServer.start(key, allowed, maxFrameLength);
+            try {
+                ManagerClient client = ManagerClient.connect(child.address(), key, null, connectTimeout);
+                Manager manager = new Manager(client, null, child, true);
+                for (Map.Entry<String, Object[]> t : types.entrySet()) {
+                    @SuppressWarnings("unchecked")
+                    Class<Object> iface = (Class<Object>) t.getValue()[0];
+                    @SuppressWarnings("unchecked")
+                    SerializableSupplier<Object> factory = (SerializableSupplier<Object>) t.getValue()[1];
+                    manager.register(t.getKey(), iface, factory);
+                }
+                return manager;
+            } catch (RuntimeException e) {
+                child.close();
                 throw e;
             }
         }

@@ -53,6 +53,16 @@ class ManagerRemoteTest {
         }
     }
 
+    /** Makes accounts; a method reference to it is a factory that serializes without capturing anything. */
+    static final class BankAccountFactory {
+        private BankAccountFactory() {
+        }
+
+        static Account create() {
+            return new BankAccount();
+        }
+    }
+
     static final class BankAccount implements Account {
         private long balance;
         private Receipt last;
