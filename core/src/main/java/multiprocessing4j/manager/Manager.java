@@ -402,7 +402,10 @@ public final class Manager implements AutoCloseable {
 
         /**
          * Uses TLS for every connection, with this context: its key manager on a server, its trust manager
-         * on a client. The authkey handshake still runs inside TLS.
+         * on a client. For {@link #serve} the context serves both the server and this JVM's own client, so
+         * initialise it with key and trust managers. Proxies of a TLS manager sent to other JVMs connect
+         * from there with {@link SSLContext#getDefault()} (set {@code javax.net.ssl.trustStore} there). The
+         * authkey handshake still runs inside TLS: the certificate may be self-signed.
          */
         public Builder tls(SSLContext context) {
             this.ssl = Objects.requireNonNull(context, "context");
