@@ -13,9 +13,11 @@ import time
 RUNS = 5
 
 
-def measure(ops, op):
+def measure(ops, op, start=None):
     rates = []
     for r in range(RUNS + 1):
+        if start is not None:
+            start.wait(60)
         t0 = time.perf_counter()
         for i in range(ops):
             op(i)
@@ -26,6 +28,13 @@ def measure(ops, op):
 
 
 def single_client(lst, dct, ns, ops, out):
+    for i in range(ops // 5):  # warm-up, as the Java side does
+        lst.append(i)
+        dct["k"] = i
+        dct["k"]
+        ns.x = i
+        ns.x
+    del lst[:]
     append = measure(ops, lst.append)
 
     def dict_op(i):
@@ -45,7 +54,7 @@ def single_client(lst, dct, ns, ops, out):
     out.put(("namespace-set/get(ops/s)", measure(ops, ns_op)))
 
 
-def hammer(dct, ops, out):
+def hammer(dct, start, ops, out):
     key = "k%d" % mp.current_process().pid
 
     def op(i):
@@ -54,7 +63,7 @@ def hammer(dct, ops, out):
         else:
             dct[key]
 
-    out.put(measure(ops, op))
+    out.put(measure(ops, op, start))
 
 
 def startup():
@@ -86,7 +95,8 @@ def main():
             results[k] = v
         p.join()
         shared = m.dict()
-        ps = [ctx.Process(target=hammer, args=(shared, ops, out)) for _ in range(4)]
+        start = m.Barrier(4)  # the four clients start each run together
+        ps = [ctx.Process(target=hammer, args=(shared, start, ops, out)) for _ in range(4)]
         for q in ps:
             q.start()
         total = sum(out.get() for _ in ps)

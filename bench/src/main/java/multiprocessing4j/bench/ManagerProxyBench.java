@@ -12,10 +12,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentMap;
 
 import multiprocessing4j.internal.codec.Codec;
 import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.manager.ManagedBarrier;
 import multiprocessing4j.manager.Manager;
 import multiprocessing4j.manager.Namespace;
 
@@ -52,7 +54,9 @@ public final class ManagerProxyBench {
                 results.put(kv[0], Double.parseDouble(kv[1]));
             }
             // four client processes on one dict
-            ConcurrentMap<String, Integer> shared = manager.dict();
+            ConcurrentMap<String, Object> shared = manager.dict();
+            // the four clients start each run together, at this barrier (stored in the dict they hammer)
+            shared.put("start", manager.barrier(4));
             String handle = Base64.getEncoder().encodeToString(codec.encode(shared));
             double total = 0;
             for (String line : runClients(manager, "hammer", ops, 4, handle)) {
@@ -60,7 +64,8 @@ public final class ManagerProxyBench {
             }
             results.put("dict put/get, 4 clients at once (total)", total);
         }
-        results.put("start-up Manager.serve() in-process until first reply (us)", startupServe());
+        results.put("start-up Manager.start() (child JVM) until first reply (us)", startup(true));
+        results.put("start-up Manager.serve() in-process until first reply (us)", startup(false));
         for (Map.Entry<String, Double> e : results.entrySet()) {
             System.out.printf("%-60s %,12.0f%n", e.getKey(), e.getValue());
         }
@@ -102,11 +107,11 @@ public final class ManagerProxyBench {
         return lines;
     }
 
-    private static double startupServe() {
+    private static double startup(boolean child) {
         double[] us = new double[RUNS];
         for (int r = 0; r < RUNS + 1; r++) {
             long t0 = System.nanoTime();
-            try (Manager m = Manager.serve(KEY)) {
+            try (Manager m = child ? Manager.start() : Manager.serve(KEY)) {
                 m.list().add(1);
                 if (r > 0) {
                     us[r - 1] = (System.nanoTime() - t0) / 1e3;
@@ -124,8 +129,20 @@ public final class ManagerProxyBench {
 
     /** Ops per second: median of {@link #RUNS} timed runs after one warm-up run. */
     private static double measure(int ops, Op op) {
+        return measure(ops, op, null);
+    }
+
+    /** {@link #measure(int, Op)}, each run starting when every client has reached {@code start}, if given. */
+    private static double measure(int ops, Op op, ManagedBarrier start) {
         double[] rates = new double[RUNS];
         for (int r = 0; r < RUNS + 1; r++) {
+            if (start != null) {
+                try {
+                    start.await(Duration.ofSeconds(60));
+                } catch (Exception e) {
+                    throw new IllegalStateException("the clients did not meet at the start of a run", e);
+                }
+            }
             long t0 = System.nanoTime();
             for (int i = 0; i < ops; i++) {
                 op.run(i);
@@ -139,6 +156,21 @@ public final class ManagerProxyBench {
         return rates[RUNS / 2];
     }
 
+    /** Runs every measured operation for a while, so that both JVMs have compiled their paths. */
+    private static void warmUp(Manager manager, int ops) {
+        List<Integer> list = manager.list();
+        ConcurrentMap<String, Integer> dict = manager.dict();
+        Namespace ns = manager.namespace();
+        for (int i = 0; i < 2 * ops; i++) {
+            list.add(i);
+            dict.put("k", i);
+            dict.get("k");
+            ns.set("x", i);
+            ns.get("x");
+        }
+        manager.release(list);
+    }
+
     @SuppressWarnings("unchecked")
     private static void client(String address, int ops, String handle) {
         int colon = address.lastIndexOf(':');
@@ -146,8 +178,9 @@ public final class ManagerProxyBench {
                 Integer.parseInt(address.substring(colon + 1)));
         try (Manager manager = Manager.connect(where, KEY)) {
             if (handle != null && !handle.equals("-")) {
-                ConcurrentMap<String, Integer> dict = (ConcurrentMap<String, Integer>) Codecs.defaultCodec()
+                ConcurrentMap<String, Object> dict = (ConcurrentMap<String, Object>) Codecs.defaultCodec()
                         .decode(Base64.getDecoder().decode(handle));
+                ManagedBarrier start = (ManagedBarrier) dict.get("start");
                 String key = "k" + ProcessHandle.current().pid();
                 double rate = measure(ops, i -> {
                     if ((i & 1) == 0) {
@@ -155,11 +188,12 @@ public final class ManagerProxyBench {
                     } else {
                         dict.get(key);
                     }
-                });
+                }, start);
                 System.out.println("RESULT hammer " + rate);
                 return;
             }
             List<Integer> list = manager.list();
+            warmUp(manager, ops);
             double append = measure(ops, list::add);
             list.clear();
             ConcurrentMap<String, Integer> dict = manager.dict();
