@@ -25,7 +25,7 @@ import multiprocessing4j.internal.platform.Futex;
 public final class ManagerClient implements AutoCloseable {
     /** System property: how many microseconds a waiting side polls its socket before sleeping. */
     public static final String SPIN_MICROS_PROPERTY = "mp4j.manager.spinMicros";
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong(SPIN_MICROS_PROPERTY, 50));
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong(SPIN_MICROS_PROPERTY, 20));
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Map<Object, ManagerClient> SHARED = new ConcurrentHashMap<>();
 

@@ -41,6 +41,7 @@ final class ShmTransport implements Transport {
     static final long RING_LENGTH = DATA + CAPACITY;
     static final long SEGMENT_LENGTH = 2 * RING_LENGTH;
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(Futex.MAX_SLICE_MILLIS);
+    private static final long SPIN_NANOS = ManagerClient.spinNanos();
 
     private final SharedMemory shm;
     private final MemorySegment segment;
@@ -154,6 +155,15 @@ final class ShmTransport implements Transport {
             }
             slice = Math.min(slice, left);
         }
+        // a reply or the next request usually follows within microseconds: poll the word first, without
+        // system calls, then let the futex wait (which spins a little more, adaptively, then sleeps)
+        long spinEnd = System.nanoTime() + SPIN_NANOS;
+        do {
+            if ((int) Futex.INT.getAcquire(segment, word) != expected) {
+                return false;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - spinEnd < 0);
         boolean interrupted = false;
         boolean changed;
         try {
