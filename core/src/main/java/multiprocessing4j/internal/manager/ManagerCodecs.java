@@ -1,9 +1,11 @@
 package multiprocessing4j.internal.manager;
 
+import java.lang.foreign.MemorySegment;
 import java.util.function.Predicate;
 
 import multiprocessing4j.internal.codec.Codec;
 import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.internal.codec.EncodeBuffer;
 
 /**
  * The codecs a manager uses: the default one for what an authenticated server sends back (and for what
@@ -18,9 +20,48 @@ final class ManagerCodecs {
         return Codecs.defaultCodec();
     }
 
-    /** Costly to create (a codec pool each): one per server. */
+    /**
+     * One per server. Building it costs a Fory pool (a good part of a server's start-up), and most
+     * requests carry only hand-encoded values, so it is built on the first value that needs it.
+     */
     static Codec restricted(Predicate<String> allowed) {
-        return Codecs.restricted(allowed.or(ManagerCodecs::handle));
+        return new Codec() {
+            private volatile Codec codec;
+
+            private Codec codec() {
+                Codec c = codec;
+                if (c == null) {
+                    synchronized (this) {
+                        c = codec;
+                        if (c == null) {
+                            c = Codecs.restricted(allowed.or(ManagerCodecs::handle));
+                            codec = c;
+                        }
+                    }
+                }
+                return c;
+            }
+
+            @Override
+            public byte[] encode(Object value) {
+                return codec().encode(value);
+            }
+
+            @Override
+            public int encode(Object value, EncodeBuffer out) {
+                return codec().encode(value, out);
+            }
+
+            @Override
+            public Object decode(byte[] bytes, int offset, int length) {
+                return codec().decode(bytes, offset, length);
+            }
+
+            @Override
+            public Object decode(MemorySegment slice) {
+                return codec().decode(slice);
+            }
+        };
     }
 
     private static boolean handle(String name) {
