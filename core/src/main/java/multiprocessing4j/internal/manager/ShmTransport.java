@@ -155,15 +155,17 @@ final class ShmTransport implements Transport {
             }
             slice = Math.min(slice, left);
         }
-        // a reply or the next request usually follows within microseconds: poll the word first, without
-        // system calls, then let the futex wait (which spins a little more, adaptively, then sleeps)
-        long spinEnd = System.nanoTime() + SPIN_NANOS;
-        do {
-            if ((int) Futex.INT.getAcquire(segment, word) != expected) {
-                return false;
-            }
-            Thread.onSpinWait();
-        } while (System.nanoTime() - spinEnd < 0);
+        // optionally poll the word first (ManagerClient.SPIN_MICROS_PROPERTY); the futex wait then spins
+        // adaptively by itself before it sleeps
+        if (SPIN_NANOS > 0) {
+            long spinEnd = System.nanoTime() + SPIN_NANOS;
+            do {
+                if ((int) Futex.INT.getAcquire(segment, word) != expected) {
+                    return false;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() - spinEnd < 0);
+        }
         boolean interrupted = false;
         boolean changed;
         try {
