@@ -13,11 +13,11 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A plain TCP transport tuned for round trips: the channel is non-blocking, and a reader first polls it
- * for {@code spinNanos} before it sleeps in a selector. Waking a sleeping thread on another CPU costs
- * about 25 µs here, each way; a reply that arrives while the caller is still polling costs a few
- * hundred nanoseconds. Buffers are direct and reused, and reads take whatever has arrived, so a small
- * frame usually costs one system call to send and one to receive.
+ * A plain TCP transport tuned for round trips: the channel is non-blocking, and a reader may poll it
+ * for {@code spinNanos} before it sleeps in a selector (none by default: see
+ * {@link ManagerClient#SPIN_MICROS_PROPERTY}). Buffers are direct and reused, and reads take whatever
+ * has arrived, so a small frame usually costs one system call to send and one to receive. Clients on the
+ * same machine move on to a {@link ShmTransport} after the handshake; this one serves the network.
  *
  * <p>A reader interrupted while it sleeps goes on waiting (a call must not lose its reply half-way)
  * and re-asserts the interrupt afterwards; callers check it between calls.
