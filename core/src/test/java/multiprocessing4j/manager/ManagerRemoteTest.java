@@ -182,6 +182,30 @@ class ManagerRemoteTest {
         }
     }
 
+    /** A registered type whose methods take managed objects. */
+    public interface Summer {
+        int totalSize(List<String> a, List<String> b);
+    }
+
+    static final class ListSummer implements Summer {
+        @Override
+        public int totalSize(List<String> a, List<String> b) {
+            return a.size() + b.size();
+        }
+    }
+
+    @Test
+    void proxiesOfTheSameManagerReachARegisteredTypeAsTheObjectsThemselves() {
+        try (Manager server = Manager.serve(KEY)) {
+            server.register("summer", Summer.class, ListSummer::new);
+            Summer summer = server.create("summer");
+            List<String> a = server.list(List.of("x", "y"));
+            List<String> b = server.list(List.of("z"));
+
+            assertEquals(3, summer.totalSize(a, b));
+        }
+    }
+
     @Test
     void unknownTypeNameFailsClearly() {
         try (Manager server = Manager.serve(KEY)) {

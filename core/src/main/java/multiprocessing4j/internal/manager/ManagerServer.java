@@ -122,6 +122,12 @@ public final class ManagerServer implements AutoCloseable {
         return config.authkey();
     }
 
+    /** Whether a handle names an object of this server: same port, same key (hosts may be spelled differently). */
+    boolean owns(ProxyHandle h) {
+        return h.endpoint().port() == endpoint.port() && h.endpoint().tls() == endpoint.tls()
+                && java.security.MessageDigest.isEqual(h.authkey(), config.authkey());
+    }
+
     int maxFrameLength() {
         return config.maxFrameLength();
     }

@@ -255,6 +255,7 @@ final class Session implements Runnable {
             refuse(Protocol.REFUSED_UNSUPPORTED, entry.iface().getName() + " has no method " + sig);
             return;
         }
+        resolveOwnProxies(m, args);
         Object result;
         try {
             result = m.invoke(entry.target(), args);
@@ -268,6 +269,23 @@ final class Session implements Runnable {
             return;
         }
         ok(result);
+    }
+
+    /**
+     * A proxy of this very manager passed where the method wants something other than a handle (a
+     * registered type's method taking a {@code List}) becomes the managed object itself, as in Python;
+     * where any object will do (the built-in containers) it stays a handle, that is, a reference.
+     */
+    private void resolveOwnProxies(Method m, Object[] args) {
+        Class<?>[] types = m.getParameterTypes();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof ProxyHandle h && !types[i].isInstance(h) && server.owns(h)) {
+                ObjectTable.Entry target = server.objects().get(h.objectId());
+                if (target != null && types[i].isInstance(target.target())) {
+                    args[i] = target.target();
+                }
+            }
+        }
     }
 
     private void create() {
