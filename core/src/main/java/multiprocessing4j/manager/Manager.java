@@ -67,7 +67,9 @@ import multiprocessing4j.internal.manager.TypeRegistry;
  * on the server in short slices and so honour interruption and their timeouts promptly. Locks are owned
  * by the calling <em>thread</em>, in whatever process; when a process dies or a thread that used the
  * manager ends, its connection closes and the server releases its locks, the permits it held of a
- * bounded semaphore, and breaks a barrier it waited at.
+ * bounded semaphore, and breaks a barrier it waited at. A method of a registered type runs on the
+ * server as long as it takes, and its caller waits for it without reacting to interruption: give such
+ * methods their own timeouts.
  *
  * <h2>Lifetime and failure</h2>
  * Objects live until the manager shuts down, or until {@link #release} of one of their proxies. If the
