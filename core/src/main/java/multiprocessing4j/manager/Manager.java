@@ -436,7 +436,7 @@ public final class Manager implements AutoCloseable {
         public Manager serve(InetSocketAddress address, byte[] authkey) {
             Objects.requireNonNull(address, "address");
             checkKey(authkey);
-            ManagerServer server = newServer(address, authkey, false);
+            ManagerServer server = newServer(address, authkey);
             try {
                 ManagerClient client = ManagerClient.connect(server.address(), authkey, ssl, connectTimeout);
                 for (Map.Entry<String, Object[]> t : types.entrySet()) {
@@ -478,14 +478,11 @@ public final class Manager implements AutoCloseable {
             return new Manager(ManagerClient.connect(address, authkey, ssl, connectTimeout), null, null, false);
         }
 
-        /**
-         * A server for this JVM alone, without a manager in front of it: what {@code mp4j manager serve}
-         * runs. Internal use.
-         */
-        ManagerServer newServer(InetSocketAddress address, byte[] authkey, boolean servesParent) {
+        /** The server behind {@link #serve}: registrations and shutdown come from this JVM, not from clients. */
+        private ManagerServer newServer(InetSocketAddress address, byte[] authkey) {
             try {
                 ManagerServer server = new ManagerServer(new ManagerServer.Config(address, authkey, ssl,
-                        maxFrameLength, allowed, servesParent, servesParent,
+                        maxFrameLength, allowed, false, false,
                         ManagerClient.spinNanosSetting()));
                 try {
                     for (Map.Entry<String, Object[]> t : types.entrySet()) {

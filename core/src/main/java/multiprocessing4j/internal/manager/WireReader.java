@@ -34,10 +34,6 @@ final class WireReader {
         this.limit = offset + length;
     }
 
-    int remaining() {
-        return limit - pos;
-    }
-
     private void need(int n, String what) {
         if (n < 0 || limit - pos < n) {
             throw new MalformedFrameException("truncated frame: " + what + " needs " + n + " bytes, " + (limit - pos)
