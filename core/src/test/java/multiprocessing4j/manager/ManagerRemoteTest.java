@@ -116,6 +116,35 @@ class ManagerRemoteTest {
         }
     }
 
+    /** A non-loopback address of this machine, if it has one: connections to it stay on TCP. */
+    private static java.util.Optional<InetAddress> externalAddress() throws Exception {
+        return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> {
+                    try {
+                        return i.isUp() && !i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                .findFirst();
+    }
+
+    @Test
+    void serverBoundToAllInterfacesServesOverPlainTcp() throws Exception {
+        InetAddress external = externalAddress().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this machine has no non-loopback address");
+        try (Manager server = Manager.serve(new InetSocketAddress("0.0.0.0", 0), KEY);
+             Manager client = Manager.connect(new InetSocketAddress(external, server.address().getPort()), KEY)) {
+            java.util.concurrent.BlockingQueue<String> queue = client.queue();
+            queue.put("over tcp");
+
+            assertEquals("over tcp", queue.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(null, queue.poll(60, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+    }
+
     @Test
     void emptyKeyIsRejectedAtTheCall() {
         assertThrows(IllegalArgumentException.class, () -> Manager.serve(new byte[0]));
