@@ -9,6 +9,7 @@ module multiprocessing4j {
     requires jdk.unsupported;
 
     exports multiprocessing4j;
+    exports multiprocessing4j.manager;
     exports multiprocessing4j.shared;
     exports multiprocessing4j.sync;
 
@@ -16,4 +17,6 @@ module multiprocessing4j {
     opens multiprocessing4j.internal.codec to org.apache.fory.core;
     // ... and the runtime's entries (TaskEntry) that carry a task into a child
     opens multiprocessing4j.internal.runtime to org.apache.fory.core;
+    // ... and the manager's proxy handles, which travel inside tasks
+    opens multiprocessing4j.internal.manager to org.apache.fory.core;
 }
