@@ -1,0 +1,196 @@
+package multiprocessing4j.internal.pool;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import multiprocessing4j.internal.platform.ProcessTree;
+
+/**
+ * Starts pool workers as JVMs: the same {@code java}, the same class path (and module path), the pool's
+ * JVM options, running {@link WorkerMain}. Each worker connects back over a Unix-domain socket in a
+ * directory only this user can enter, and proves itself with a per-worker secret passed on its stdin
+ * (never on the command line, which other users can read). Stdin stays open: its end tells the worker
+ * that the pool's JVM died, so a worker never outlives it by more than a moment.
+ */
+public final class JvmWorkerLauncher implements WorkerLauncher {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Flags every worker gets: FFM and Fory without warnings, a small fast-starting heap. */
+    static final List<String> DEFAULT_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=4");
+
+    private final List<String> jvmOptions;
+    private final Path directory;
+    private volatile boolean closed;
+
+    public JvmWorkerLauncher(List<String> jvmOptions) {
+        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+            throw new UnsupportedOperationException("process pools run on Linux only (this is "
+                    + System.getProperty("os.name") + ")");
+        }
+        this.jvmOptions = List.copyOf(jvmOptions);
+        try {
+            this.directory = Files.createTempDirectory("mp4j-pool-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the pool's socket directory in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public WorkerChannel launch(String name, byte[] initializer, WorkerEvents events) {
+        JvmWorkerChannel channel = new JvmWorkerChannel(name, events);
+        Thread.ofPlatform().daemon().name(name + "-start").start(() -> start(channel, initializer));
+        return channel;
+    }
+
+    private void start(JvmWorkerChannel channel, byte[] initializer) {
+        Path socket = directory.resolve(channel.name().replaceAll("[^A-Za-z0-9_.-]", "_") + ".sock");
+        Process process = null;
+        try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            if (closed) {
+                throw new IllegalStateException("the pool is closed");
+            }
+            server.bind(UnixDomainSocketAddress.of(socket));
+            byte[] secret = new byte[WireFormat.SECRET_LENGTH];
+            RANDOM.nextBytes(secret);
+            ProcessBuilder builder = new ProcessBuilder(command(socket));
+            builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+            builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+            process = builder.start();
+            if (!channel.started(process)) {
+                process.destroyForcibly();
+                channel.exited(process, null);
+                return;
+            }
+            OutputStream stdin = process.getOutputStream();
+            stdin.write((HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
+            stdin.flush();
+            SocketChannel tasks = null;
+            SocketChannel results = null;
+            server.configureBlocking(false);
+            long deadline = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
+            try (Selector selector = Selector.open()) {
+                server.register(selector, SelectionKey.OP_ACCEPT);
+                while (tasks == null || results == null) {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("worker JVM " + channel.name() + " exited with "
+                                + PoolEngine.describeExit(JvmWorkerChannel.exitCode(process))
+                                + " before it connected (its stderr, shown above, may say why)");
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new IllegalStateException("worker JVM " + channel.name() + " did not connect within "
+                                + TimeUnit.NANOSECONDS.toSeconds(CONNECT_TIMEOUT_NANOS) + " s");
+                    }
+                    selector.select(50);
+                    selector.selectedKeys().clear();
+                    SocketChannel accepted;
+                    while ((accepted = server.accept()) != null) {
+                        byte kind = handshake(accepted, secret);
+                        if (kind == WireFormat.CONNECTION_TASKS && tasks == null) {
+                            tasks = accepted;
+                        } else if (kind == WireFormat.CONNECTION_RESULTS && results == null) {
+                            results = accepted;
+                        } else {
+                            accepted.close();
+                        }
+                    }
+                }
+            }
+            Files.deleteIfExists(socket);
+            channel.connected(tasks, results, initializer);
+        } catch (Throwable t) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException ignored) {
+                // the directory goes when the launcher closes
+            }
+            if (process != null) {
+                process.destroyForcibly();
+                channel.exited(process, t);
+            } else {
+                channel.exited(null, t);
+            }
+        }
+    }
+
+    /** Reads and checks a connecting worker's secret; returns which connection it is, or 0 if refused. */
+    private static byte handshake(SocketChannel accepted, byte[] secret) throws IOException {
+        accepted.configureBlocking(true);
+        ByteBuffer hello = ByteBuffer.allocate(WireFormat.SECRET_LENGTH + 1);
+        accepted.socket();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (hello.hasRemaining() && System.nanoTime() < deadline) {
+            if (accepted.read(hello) < 0) {
+                break;
+            }
+        }
+        if (hello.hasRemaining()) {
+            return 0;
+        }
+        byte[] got = new byte[WireFormat.SECRET_LENGTH];
+        hello.flip();
+        hello.get(got);
+        byte kind = hello.get();
+        return MessageDigest.isEqual(got, secret) ? kind : 0;
+    }
+
+    private List<String> command(Path socket) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(DEFAULT_FLAGS);
+        command.add("-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid());
+        command.add("-D" + ProcessTree.PARENT_PID_PROPERTY + "=" + ProcessTree.selfPid());
+        String codec = System.getProperty("mp4j.codec");
+        if (codec != null) {
+            command.add("-Dmp4j.codec=" + codec);
+        }
+        command.addAll(jvmOptions);
+        String modulePath = System.getProperty("jdk.module.path");
+        if (modulePath != null && !modulePath.isEmpty()) {
+            command.add("--module-path");
+            command.add(modulePath);
+            command.add("--add-modules");
+            command.add("ALL-MODULE-PATH");
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(WorkerMain.class.getName());
+        command.add(socket.toString());
+        return command;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try (var files = Files.list(directory)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // already gone
+        }
+        try {
+            Files.deleteIfExists(directory);
+        } catch (IOException ignored) {
+            // a worker still starting re-creates nothing here: its socket file is deleted when it fails
+        }
+    }
+}
