@@ -29,6 +29,11 @@ public final class Calls {
         return encodeValue(codec, function, what);
     }
 
+    /** Encodes a pool's initializer, in the caller. */
+    public static byte[] encodeInitializer(Object initializer) {
+        return encodeTask(PoolCodec.codec(), initializer, "initializer");
+    }
+
     static byte[] encodeValue(Codec codec, Object value, String what) {
         try {
             return codec.encode(value);

@@ -157,9 +157,11 @@ final class JvmWorkerChannel implements WorkerChannel {
     public void send(List<Task> batch) throws IOException {
         synchronized (writeLock) {
             int size = WireFormat.HEADER_LENGTH + 4;
+            long fnId = lastFnId;
             for (int i = 0; i < batch.size(); i++) {
                 Task t = batch.get(i);
-                size += 8 + 1 + 8 + 4 + t.fn.length + 4 + (t.arg == null ? 0 : t.arg.length);
+                size += 8 + 1 + 8 + 4 + (t.fnId == fnId ? 0 : t.fn.length) + 4 + (t.arg == null ? 0 : t.arg.length);
+                fnId = t.fnId;
             }
             ensure(size);
             out.putInt(size - 4).put(WireFormat.TASKS).putInt(batch.size());

@@ -135,7 +135,6 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     private static byte handshake(SocketChannel accepted, byte[] secret) throws IOException {
         accepted.configureBlocking(true);
         ByteBuffer hello = ByteBuffer.allocate(WireFormat.SECRET_LENGTH + 1);
-        accepted.socket();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (hello.hasRemaining() && System.nanoTime() < deadline) {
             if (accepted.read(hello) < 0) {

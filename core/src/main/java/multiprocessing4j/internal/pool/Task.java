@@ -41,6 +41,10 @@ public final class Task {
         return id;
     }
 
+    public TaskOwner owner() {
+        return owner;
+    }
+
     public Object attachment() {
         return attachment;
     }
