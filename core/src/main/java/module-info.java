@@ -8,4 +8,8 @@ module multiprocessing4j {
     requires java.logging;
 
     exports multiprocessing4j;
+    exports multiprocessing4j.shared;
+
+    // Fory reads and instantiates the codec's own values (RemoteFailure, warm-up samples) reflectively
+    opens multiprocessing4j.internal.codec to org.apache.fory.core;
 }
