@@ -308,8 +308,8 @@ public final class ProcessPool implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ProcessPool[" + engine.name() + ", " + processes() + " processes"
-                + (engine.isTerminated() ? ", terminated" : engine.isShutdown() ? ", closed" : "") + "]";
+        return "ProcessPool[" + engine + ", " + processes() + " processes"
+                + "]";
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -72,9 +72,9 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             byte[] secret = new byte[WireFormat.SECRET_LENGTH];
             RANDOM.nextBytes(secret);
             ProcessBuilder builder = new ProcessBuilder(command(socket));
-            builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
-            builder.redirectError(ProcessBuilder.Redirect.INHERIT);
             process = builder.start();
+            forward(process.getInputStream(), System.out, channel.name() + "-stdout");
+            forward(process.getErrorStream(), System.err, channel.name() + "-stderr");
             if (!channel.started(process)) {
                 process.destroyForcibly();
                 channel.exited(process, null);
@@ -129,6 +129,23 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
                 channel.exited(null, t);
             }
         }
+    }
+
+    /**
+     * Copies a worker's output into this JVM's {@code System.out}/{@code System.err}, line by line. Not
+     * inherited file descriptors: this JVM's own stdout may be a protocol channel (a test runner's), and a
+     * worker's JVM warnings must not corrupt it.
+     */
+    private static void forward(java.io.InputStream from, java.io.PrintStream to, String name) {
+        Thread.ofVirtual().name(name).start(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(from, StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    to.println(line);
+                }
+            } catch (IOException ignored) {
+                // the worker is gone
+            }
+        });
     }
 
     /** Reads and checks a connecting worker's secret; returns which connection it is, or 0 if refused. */

@@ -439,6 +439,7 @@ public final class MapJob<R> implements TaskOwner {
     @SuppressWarnings("unchecked")
     public R next(long nanos) throws InterruptedException, TimeoutException {
         Object v;
+        boolean unlimited = nanos < 0;
         lock.lockInterruptibly();
         try {
             while (true) {
@@ -459,10 +460,10 @@ public final class MapJob<R> implements TaskOwner {
                     }
                     throw new NoSuchElementException("every result was handed out");
                 }
-                if (nanos < 0) {
+                if (unlimited) {
                     changed.await();
                 } else {
-                    if (nanos == 0) {
+                    if (nanos <= 0) {
                         throw new TimeoutException("no result arrived in time");
                     }
                     nanos = changed.awaitNanos(nanos);

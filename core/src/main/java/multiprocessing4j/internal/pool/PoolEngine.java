@@ -869,6 +869,23 @@ public final class PoolEngine {
         done.await(nanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            StringBuilder b = new StringBuilder(name).append('[').append(state).append(", pending ")
+                    .append(pending.size()).append(", open jobs ").append(openJobs);
+            for (Slot s : slots) {
+                b.append(", worker ").append(s.number).append(s.ready ? " ready" : " starting")
+                        .append(s.retiring ? " retiring" : "").append(s.stopSent ? " stopped" : "")
+                        .append(s.killed ? " killed" : "").append(" holding ").append(s.inFlight);
+            }
+            return b.append(']').toString();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** For tests: the worker slots' in-flight counts. */
     List<Integer> inFlightCounts() {
         lock.lock();

@@ -25,9 +25,10 @@ public final class PoolFuture<R> extends CompletableFuture<R> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean wasDone = isDone();
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         Consumer<Boolean> hook = onCancel;
-        if (cancelled && hook != null) {
+        if (cancelled && !wasDone && hook != null) {
             hook.accept(mayInterruptIfRunning);
         }
         return cancelled;
