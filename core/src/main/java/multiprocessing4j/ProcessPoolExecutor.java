@@ -323,7 +323,7 @@ public final class ProcessPoolExecutor implements ExecutorService {
 
     @Override
     public String toString() {
-        return "ProcessPoolExecutor[" + engine.name() + ", " + engine.config().processes() + " workers"
+        return "ProcessPoolExecutor[" + engine + ", " + engine.config().processes() + " workers"
                 + (engine.isTerminated() ? ", terminated" : engine.isShutdown() ? ", shut down" : "") + "]";
     }
 
