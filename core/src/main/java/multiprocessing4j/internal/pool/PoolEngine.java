@@ -262,6 +262,22 @@ public final class PoolEngine {
         }
     }
 
+    /**
+     * Writes the outboxes on another thread. A worker's reader thread must never block writing to that
+     * worker: the worker may itself be blocked writing a large result that only the reader would drain.
+     */
+    private void flushLater(List<Slot> slots) {
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
+            if (s.flushScheduled.compareAndSet(false, true)) {
+                Thread.ofVirtual().start(() -> {
+                    s.flushScheduled.set(false);
+                    flush(s);
+                });
+            }
+        }
+    }
+
     /** Writes a worker's outbox, in order; whoever holds its write lock drains it, the others leave. */
     private void flush(Slot s) {
         while (!s.outbox.isEmpty()) {
@@ -347,6 +363,7 @@ public final class PoolEngine {
         final ArrayDeque<Task> inFlight = new ArrayDeque<>();
         final ConcurrentLinkedQueue<Task> outbox = new ConcurrentLinkedQueue<>();
         final ReentrantLock writeLock = new ReentrantLock();
+        final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
         final List<Task> batch = new ArrayList<>();
         /** Outcomes collected by the reader thread, delivered after the lock is released. */
         final List<Object> deliveries = new ArrayList<>();
@@ -384,7 +401,7 @@ public final class PoolEngine {
                 lock.unlock();
             }
             stop.forEach(st -> st.channel.stop());
-            flushAll(toFlush);
+            flushLater(toFlush);
         }
 
         @Override
@@ -444,7 +461,7 @@ public final class PoolEngine {
                 worker.stop();
             }
             stopOthers.forEach(s -> s.channel.stop());
-            flushAll(toFlush);
+            flushLater(toFlush);
         }
 
         @Override
@@ -520,7 +537,7 @@ public final class PoolEngine {
             }
             toStart.forEach(PoolEngine.this::launch);
             toStop.forEach(s -> s.channel.stop());
-            flushAll(toFlush);
+            flushLater(toFlush);
         }
     }
 
