@@ -55,15 +55,43 @@ public final class Calls {
                                            Object origin, Consumer<? super R> onSuccess,
                                            Consumer<? super Throwable> onError) {
         Codec codec = PoolCodec.codec();
-        byte[] fn = encodeTask(codec, function, kind == WireFormat.KIND_APPLY ? "function" : "task");
+        long id = engine.newId();
+        long fnId = id;
+        byte[] fn;
+        Encoded cached = STATELESS.get(function.getClass());
+        if (cached != null) {
+            fnId = cached.fnId;
+            fn = cached.bytes;
+        } else {
+            fn = encodeTask(codec, function, kind == WireFormat.KIND_APPLY ? "function" : "task");
+            if (isStateless(function)) {
+                STATELESS.put(function.getClass(), new Encoded(-id, fn));
+                fnId = -id;
+            }
+        }
         byte[] arg = kind == WireFormat.KIND_APPLY ? encodeValue(codec, argument, "argument") : null;
         PoolFuture<R> future = new PoolFuture<>();
         CallOwner<R> owner = new CallOwner<>(engine, future, onSuccess, onError);
-        long id = engine.newId();
-        Task task = new Task(id, kind, id, fn, arg, owner, origin, 0, 1);
+        Task task = new Task(id, kind, fnId, fn, arg, owner, origin, 0, 1);
         future.onCancel(mayInterrupt -> engine.cancel(task, mayInterrupt));
         engine.submit(task);
         return future;
+    }
+
+    /**
+     * Encoded forms of lambdas that capture nothing (a hidden class without fields: every instance is the
+     * same function), so that calling the same lambda again costs no encoding here and, since the worker
+     * keeps recently used functions by id, no decoding there. Ids are negative to stay apart from task ids.
+     */
+    private static final java.util.Map<Class<?>, Encoded> STATELESS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private record Encoded(long fnId, byte[] bytes) {
+    }
+
+    private static boolean isStateless(Object function) {
+        Class<?> c = function.getClass();
+        return c.isHidden() && c.getDeclaredFields().length == 0;
     }
 
     private record CallOwner<R>(PoolEngine engine, PoolFuture<R> future, Consumer<? super R> onSuccess,

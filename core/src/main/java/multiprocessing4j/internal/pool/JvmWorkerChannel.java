@@ -23,7 +23,8 @@ final class JvmWorkerChannel implements WorkerChannel {
     private volatile boolean killRequested;
     private SocketChannel tasks;
     private ByteBuffer out = ByteBuffer.allocate(64 * 1024);
-    private long lastFnId = Long.MIN_VALUE;
+    /** The functions the worker keeps, mirrored: same capacity, same access order, so always the same set. */
+    private final FunctionCache<Boolean> workerFunctions = new FunctionCache<>();
     private volatile long sent;
     private volatile long received;
     private Throwable lastWords;
@@ -157,22 +158,20 @@ final class JvmWorkerChannel implements WorkerChannel {
     public void send(List<Task> batch) throws IOException {
         synchronized (writeLock) {
             int size = WireFormat.HEADER_LENGTH + 4;
-            long fnId = lastFnId;
             for (int i = 0; i < batch.size(); i++) {
                 Task t = batch.get(i);
-                size += 8 + 1 + 8 + 4 + (t.fnId == fnId ? 0 : t.fn.length) + 4 + (t.arg == null ? 0 : t.arg.length);
-                fnId = t.fnId;
+                size += 8 + 1 + 8 + 4 + t.fn.length + 4 + (t.arg == null ? 0 : t.arg.length);
             }
-            ensure(size);
-            out.putInt(size - 4).put(WireFormat.TASKS).putInt(batch.size());
+            ensure(size); // an upper bound: functions the worker has are sent by id only
+            out.putInt(0).put(WireFormat.TASKS).putInt(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Task t = batch.get(i);
                 out.putLong(t.id).put(t.kind).putLong(t.fnId);
-                if (t.fnId == lastFnId) {
+                if (workerFunctions.get(t.fnId) != null) {
                     out.putInt(WireFormat.FN_CACHED);
                 } else {
                     out.putInt(t.fn.length).put(t.fn);
-                    lastFnId = t.fnId;
+                    workerFunctions.put(t.fnId, Boolean.TRUE);
                 }
                 if (t.arg == null) {
                     out.putInt(0);
@@ -180,6 +179,7 @@ final class JvmWorkerChannel implements WorkerChannel {
                     out.putInt(t.arg.length).put(t.arg);
                 }
             }
+            out.putInt(0, out.position() - 4);
             sent += batch.size();
             write();
         }

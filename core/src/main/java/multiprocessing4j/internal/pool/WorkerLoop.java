@@ -24,6 +24,9 @@ final class WorkerLoop {
     /** How long an idle worker spins for the next task before it blocks. */
     static final long SPIN_NANOS = 100_000;
 
+    private record DecodeFailure(Throwable cause) {
+    }
+
     private record Pending(long id, byte kind, Object fn, Object arg, Throwable decodeFailure) {
     }
 
@@ -33,9 +36,8 @@ final class WorkerLoop {
     private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Set<Long> cancelled = new HashSet<>();
-    private long cachedFnId = Long.MIN_VALUE;
-    private Object cachedFn;
-    private Throwable cachedFnFailure;
+    /** Functions by id, as the pool's {@link JvmWorkerChannel} mirrors them. */
+    private final FunctionCache<Object> functions = new FunctionCache<>();
     private boolean stopping;
 
     WorkerLoop(SocketChannel tasks, SocketChannel results) throws IOException {
@@ -130,22 +132,24 @@ final class WorkerLoop {
         byte kind = frame.get();
         long fnId = frame.getLong();
         int fnLength = frame.getInt();
+        Object fn;
         if (fnLength != WireFormat.FN_CACHED) {
-            cachedFnId = fnId;
             try {
-                cachedFn = codec.decode(frame.array(), frame.arrayOffset() + frame.position(), fnLength);
-                cachedFnFailure = null;
+                fn = codec.decode(frame.array(), frame.arrayOffset() + frame.position(), fnLength);
             } catch (Throwable t) {
-                cachedFn = null;
-                cachedFnFailure = t;
+                fn = new DecodeFailure(t);
             }
+            functions.put(fnId, fn);
             frame.position(frame.position() + fnLength);
-        } else if (cachedFnId != fnId) {
-            throw new IllegalStateException("task " + id + " reuses function " + fnId + " which this worker does not have");
+        } else {
+            fn = functions.get(fnId);
+            if (fn == null) {
+                throw new IllegalStateException("task " + id + " reuses function " + fnId + " which this worker does not have");
+            }
         }
         int argLength = frame.getInt();
         Object arg = null;
-        Throwable failure = cachedFnFailure;
+        Throwable failure = fn instanceof DecodeFailure d ? d.cause : null;
         if (argLength > 0) {
             try {
                 arg = codec.decode(frame.array(), frame.arrayOffset() + frame.position(), argLength);
@@ -154,7 +158,7 @@ final class WorkerLoop {
             }
             frame.position(frame.position() + argLength);
         }
-        queue.add(new Pending(id, kind, cachedFn, arg, failure));
+        queue.add(new Pending(id, kind, fn, arg, failure));
     }
 
     @SuppressWarnings("unchecked")
