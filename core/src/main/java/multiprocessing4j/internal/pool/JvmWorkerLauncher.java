@@ -36,7 +36,6 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=4");
 
     private final List<String> jvmOptions;
-    private final Path directory;
     private volatile boolean closed;
 
     public JvmWorkerLauncher(List<String> jvmOptions) {
@@ -45,13 +44,6 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
                     + System.getProperty("os.name") + ")");
         }
         this.jvmOptions = List.copyOf(jvmOptions);
-        try {
-            this.directory = Files.createTempDirectory("mp4j-pool-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the pool's socket directory in "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -61,8 +53,21 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return channel;
     }
 
+    /**
+     * The socket lives in a directory of its own, only for as long as the worker takes to connect: a pool
+     * killed with SIGKILL leaves nothing behind in the temporary directory unless a worker was starting.
+     */
     private void start(JvmWorkerChannel channel, byte[] initializer) {
-        Path socket = directory.resolve(channel.name().replaceAll("[^A-Za-z0-9_.-]", "_") + ".sock");
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("mp4j-pool-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            channel.exited(null, new IllegalStateException("cannot create a socket directory in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e));
+            return;
+        }
+        Path socket = directory.resolve("worker.sock");
         Process process = null;
         try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             if (closed) {
@@ -114,14 +119,10 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
                     }
                 }
             }
-            Files.deleteIfExists(socket);
+            delete(socket, directory);
             channel.connected(tasks, results, initializer);
         } catch (Throwable t) {
-            try {
-                Files.deleteIfExists(socket);
-            } catch (IOException ignored) {
-                // the directory goes when the launcher closes
-            }
+            delete(socket, directory);
             if (process != null) {
                 process.destroyForcibly();
                 channel.exited(process, t);
@@ -193,20 +194,17 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return command;
     }
 
+    private static void delete(Path socket, Path directory) {
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(directory);
+        } catch (IOException ignored) {
+            // only a stale empty directory in the temporary directory would remain
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
-        try (var files = Files.list(directory)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // already gone
-        }
-        try {
-            Files.deleteIfExists(directory);
-        } catch (IOException ignored) {
-            // a worker still starting re-creates nothing here: its socket file is deleted when it fails
-        }
     }
 }

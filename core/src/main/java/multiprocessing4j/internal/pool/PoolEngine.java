@@ -67,6 +67,7 @@ public final class PoolEngine {
     private State state = State.RUNNING;
     private Throwable broken;
     private int openJobs;
+    private int exitsInProgress;
     private int workerNumbers;
     private long workersStarted;
 
@@ -475,6 +476,7 @@ public final class PoolEngine {
             List<Task> failedByBreakage = new ArrayList<>();
             lock.lock();
             try {
+                exitsInProgress++;
                 slots.remove(this);
                 outbox.clear();
                 head = inFlight.poll();
@@ -517,7 +519,6 @@ public final class PoolEngine {
                 }
                 assignLocked(toFlush);
                 toStop = closeIdleLocked();
-                checkTerminatedLocked();
             } finally {
                 lock.unlock();
             }
@@ -538,6 +539,13 @@ public final class PoolEngine {
             toStart.forEach(PoolEngine.this::launch);
             toStop.forEach(s -> s.channel.stop());
             flushLater(toFlush);
+            lock.lock();
+            try {
+                exitsInProgress--;
+                checkTerminatedLocked(); // after the failures were delivered: a joined pool has no future pending
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -608,7 +616,7 @@ public final class PoolEngine {
     }
 
     private void checkTerminatedLocked() {
-        if (state.compareTo(State.CLOSING) >= 0 && slots.isEmpty() && (state != State.CLOSING || (pending.isEmpty()
+        if (state.compareTo(State.CLOSING) >= 0 && slots.isEmpty() && exitsInProgress == 0 && (state != State.CLOSING || (pending.isEmpty()
                 && openJobs == 0) || broken != null)) {
             state = State.TERMINATED;
             changed.signalAll();
