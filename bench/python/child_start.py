@@ -1,0 +1,66 @@
+"""CPython counterpart of multiprocessing4j.bench.ChildStartBench.
+
+start() -> join() of an empty target under each start method, and the resident memory of an idle
+child (spawn), measured the same way (VmRSS from /proc).
+
+    python3 bench/python/child_start.py [iterations]
+"""
+import multiprocessing as mp
+import statistics
+import sys
+import time
+
+
+def empty():
+    pass
+
+
+def idle(ready):
+    ready.set()
+    time.sleep(60)
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    raise RuntimeError("no VmRSS")
+
+
+def measure(method, n):
+    ctx = mp.get_context(method)
+    for _ in range(3):
+        p = ctx.Process(target=empty)
+        p.start()
+        p.join()
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        p = ctx.Process(target=empty)
+        p.start()
+        p.join()
+        samples.append((time.perf_counter() - t0) * 1000)
+        assert p.exitcode == 0
+    samples.sort()
+    print(f"python {method:<10} start->join empty task median {samples[len(samples) // 2]:7.2f} ms  "
+          f"mean {statistics.mean(samples):7.2f} ms  min {samples[0]:7.2f} ms  max {samples[-1]:7.2f} ms  (n={n})")
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    for method in ("spawn", "forkserver", "fork"):
+        measure(method, n)
+    ctx = mp.get_context("spawn")
+    ready = ctx.Event()
+    p = ctx.Process(target=idle, args=(ready,))
+    p.start()
+    ready.wait(30)
+    time.sleep(1)
+    print(f"python spawn idle child RSS: {rss_mb(p.pid):.1f} MB")
+    p.kill()
+    p.join()
+
+
+if __name__ == "__main__":
+    main()

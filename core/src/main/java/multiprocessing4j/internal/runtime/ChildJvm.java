@@ -1,0 +1,364 @@
+package multiprocessing4j.internal.runtime;
+
+import multiprocessing4j.RemoteException;
+import multiprocessing4j.internal.codec.Codec;
+import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.internal.codec.RemoteFailure;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The parent's handle on one child JVM: launched, connected and authenticated over its {@link Link},
+ * ready to be {@linkplain #handOver handed} a {@link ChildEntry}, then running it until it exits.
+ * This is the runtime's internal API for everything that runs code in another JVM.
+ *
+ * <pre>{@code
+ * ChildJvm jvm = ChildJvm.obtain(JvmSpec.DEFAULT, true);      // a warm spare if one is ready
+ * jvm.handOver("worker-1", codec.encode(entry), false, Output.INHERIT, Output.INHERIT);
+ * jvm.awaitReady(Duration.ofSeconds(30));                    // link() is null until then
+ * jvm.link().send(bytes);                                    // messages to the entry (queued there
+ *                                                            // until it receives them) ...
+ * byte[] reply = jvm.link().receive(Duration.ofSeconds(5));  // ... and back
+ * int exitCode = jvm.exit().get();                           // Python-style, -N for signal N
+ * }</pre>
+ *
+ * <h2>Exit codes</h2>
+ * The OS gives Java {@code 128+N} for a death by signal N, which a {@code System.exit(128+N)} would give
+ * too. The child removes the ambiguity by telling before it ends: its shutdown hook sends
+ * {@link Wire#EXITING} (an orderly exit: the code is the real one), its SIGTERM/SIGINT/SIGHUP handler sends
+ * {@link Wire#SIGNALLED} (then {@code -N}). Nothing said and {@code 128+N}: killed by signal N (SIGKILL,
+ * a crash's SIGABRT). The residue: {@code Runtime.halt(137)} skips the hooks and reads as SIGKILL, {@code -9}.
+ */
+public final class ChildJvm implements AutoCloseable {
+    private static final AtomicLong LAUNCH_IDS = new AtomicLong();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** After the process exited, how long its output may still trail in (a grandchild might hold the pipe). */
+    private static final long OUTPUT_DRAIN_MILLIS = 1000;
+
+    private final JvmSpec spec;
+    private final long launchId;
+    private final Process process;
+    private final OutputPump stdout;
+    private final OutputPump stderr;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> linkEnded = new CompletableFuture<>();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private volatile Link link;
+    private volatile boolean daemon = true;
+    private volatile String name;
+    private volatile byte[] pendingEntry;
+    private volatile boolean handedOver;
+    private volatile RemoteException failure;
+    private volatile boolean reportedOrderlyExit;
+    private volatile int reportedSignal;
+
+    private ChildJvm(JvmSpec spec, boolean warm) throws IOException {
+        this.spec = spec;
+        this.launchId = LAUNCH_IDS.incrementAndGet();
+        Listener listener = Listener.get();
+        byte[] secret = new byte[Wire.SECRET_LENGTH];
+        RANDOM.nextBytes(secret);
+        listener.expect(launchId, secret, this);
+        ProcessBuilder pb = Launcher.processBuilder(spec);
+        Process p;
+        synchronized (Children.class) { // a shutdown in progress must see this child, or it must not start
+            Children.checkNotShuttingDown();
+            p = pb.start();
+            this.process = p;
+            Children.register(this);
+        }
+        this.stdout = new OutputPump(p.getInputStream(), "mp4j-stdout-" + p.pid());
+        this.stderr = new OutputPump(p.getErrorStream(), "mp4j-stderr-" + p.pid());
+        try (OutputStream in = p.getOutputStream()) {
+            String hello = listener.socketPath() + "\n" + launchId + "\n" + HexFormat.of().formatHex(secret) + "\n"
+                    + (warm ? ChildMain.WARM : ChildMain.COLD) + "\n";
+            in.write(hello.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // it died at once (a bad JVM option): its exit code and stderr will tell
+        }
+        p.onExit().whenComplete((ignored, e) -> exited());
+    }
+
+    /**
+     * Launches a new child JVM, to be a spare or a long-lived worker. It connects back, authenticates and
+     * warms up in the background: see {@link #awaitReady}.
+     *
+     * @throws IOException if the {@code java} process could not be started
+     */
+    public static ChildJvm launch(JvmSpec spec) throws IOException {
+        return new ChildJvm(spec, true);
+    }
+
+    /**
+     * Launches a child JVM that gets its entry at once: it skips the spare's warm-up (the futex link, the
+     * codec's sample round trips), since its entry will load what it needs and the rest would only delay it.
+     */
+    static ChildJvm launchCold(JvmSpec spec) throws IOException {
+        return new ChildJvm(spec, false);
+    }
+
+    /**
+     * A child JVM for {@code spec}: a warm spare if {@code useSpare} and one exists (and then a new spare
+     * starts in the background), otherwise a fresh launch (after which a spare is prepared for next time,
+     * if {@code useSpare}).
+     */
+    public static ChildJvm obtain(JvmSpec spec, boolean useSpare) throws IOException {
+        if (useSpare && Spares.enabled()) {
+            ChildJvm spare = Spares.take(spec);
+            if (spare != null) {
+                return spare;
+            }
+            ChildJvm fresh = launchCold(spec);
+            Spares.replenish(spec);
+            return fresh;
+        }
+        return launchCold(spec);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public JvmSpec spec() {
+        return spec;
+    }
+
+    /** The connection to the child; {@code null} until it has connected and proved who it is. */
+    public Link link() {
+        return link;
+    }
+
+    /**
+     * Waits until the child is connected, authenticated and warmed up.
+     *
+     * @return whether it is ready; {@code false} on timeout
+     * @throws IllegalStateException if it exited before getting ready
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        try {
+            ready.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Whether the child is connected and warmed up, so a hand-over will not wait for it. */
+    public boolean isReady() {
+        return ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    /**
+     * Gives the child its work: it runs {@code encodedEntry} (an encoded {@link ChildEntry}) as soon as it
+     * is ready (at once for a warm spare). From now on its output goes to the given sinks.
+     *
+     * @param name   the child's name, as {@code ChildProcess.current().name()} there and in the output prefix
+     * @param daemon whether this JVM's exit kills it (true) or waits for it (false)
+     */
+    public void handOver(String name, byte[] encodedEntry, boolean daemon, Output out, Output err) {
+        OutputPump.Sink[] sinks = Output.sinks(out, err, "[" + name + " " + pid() + "] ");
+        synchronized (this) {
+            if (handedOver) {
+                throw new IllegalStateException("child JVM " + pid() + " already has its entry");
+            }
+            handedOver = true;
+        }
+        this.name = name;
+        this.daemon = daemon;
+        stdout.direct(sinks[0]);
+        stderr.direct(sinks[1]);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encodedEntry.length + 64);
+        try (DataOutputStream data = new DataOutputStream(bytes)) {
+            data.writeUTF(name);
+            data.writeInt(encodedEntry.length);
+            data.write(encodedEntry);
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        pendingEntry = bytes.toByteArray();
+        ready.thenRun(this::sendPendingEntry);
+    }
+
+    private void sendPendingEntry() {
+        byte[] entry;
+        synchronized (this) {
+            entry = pendingEntry;
+            pendingEntry = null;
+        }
+        if (entry == null) {
+            return;
+        }
+        try {
+            link.sendControl(Wire.ENTRY, entry);
+        } catch (LinkClosedException e) {
+            // it died after getting ready: its exit code tells
+        } catch (RuntimeException e) {
+            kill(); // a child that can never get its entry must not wait for it forever
+            throw e;
+        }
+    }
+
+    public boolean isDaemon() {
+        return daemon;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Completes with the child's exit code, Python style (see the class comment), once the process has
+     * exited, its last reports have been read and its output copied.
+     */
+    public CompletableFuture<Integer> exit() {
+        return exit;
+    }
+
+    /** The exception the entry threw, once it was reported. */
+    public Optional<RemoteException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Sends SIGTERM: the child's shutdown hooks run, then it exits with {@code -15}. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Sends SIGKILL. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /**
+     * Ends the child if it still runs (closes the link, which makes it exit as for a dead parent; SIGKILL
+     * after a second) and waits for it. Harmless when repeated.
+     */
+    @Override
+    public void close() {
+        release();
+        awaitGone();
+    }
+
+    /** {@link #close()} for many at once: all are told first, then each is waited for. */
+    static void closeAll(Iterable<ChildJvm> children) {
+        children.forEach(ChildJvm::release);
+        children.forEach(ChildJvm::awaitGone);
+    }
+
+    private void release() {
+        Link l = link;
+        if (l != null) {
+            l.close();
+        } else {
+            process.destroy();
+        }
+        try {
+            Listener.get().forget(launchId);
+        } catch (IOException ignored) {
+            // no listener, nothing pending
+        }
+    }
+
+    private void awaitGone() {
+        try {
+            if (!process.waitFor(1, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- called by the listener and the link
+
+    void connected(SocketChannel channel) {
+        Link l = new Link(channel, new Link.Handler() {
+            @Override
+            public void control(byte type, byte[] payload) {
+                switch (type) {
+                    case Wire.READY -> ready.complete(null);
+                    case Wire.FAILURE -> failure = decodeFailure(payload);
+                    case Wire.EXITING -> reportedOrderlyExit = true;
+                    case Wire.SIGNALLED -> reportedSignal = ByteBuffer.wrap(payload).getInt();
+                    default -> {
+                        // an unknown frame from a newer runtime: ignore rather than tear the link down
+                    }
+                }
+            }
+
+            @Override
+            public void closed(IOException failure) {
+                linkEnded.complete(null);
+            }
+        }, "mp4j-link-" + pid());
+        link = l; // before the first frame is read: READY's handler sends the entry over it
+        l.start();
+    }
+
+    private RemoteException decodeFailure(byte[] payload) {
+        try {
+            Codec codec = Codecs.fromSystemProperty();
+            return ((RemoteFailure) codec.decode(payload)).toRemoteException(codec);
+        } catch (RuntimeException e) {
+            return new RemoteException(e.getClass().getName(),
+                    "the child's exception could not be decoded here: " + e.getMessage(), e.getStackTrace(), null);
+        }
+    }
+
+    private void exited() {
+        try {
+            Listener.get().forget(launchId); // it died before connecting: nobody may use its secret now
+        } catch (IOException ignored) {
+            // no listener, nothing pending
+        }
+        ready.completeExceptionally(new IllegalStateException(
+                "child JVM " + pid() + " exited with status " + process.exitValue() + " before it was ready"
+                        + " (see its stderr; a bad JVM option?)"));
+        Thread.ofVirtual().name("mp4j-exit-" + pid()).start(() -> {
+            try {
+                if (link != null) {
+                    linkEnded.get(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                stdout.awaitEnd(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+                stderr.awaitEnd(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                // what was reported so far is all there is
+            }
+            Children.unregister(this);
+            exit.complete(pythonExitCode(process.exitValue()));
+        });
+    }
+
+    private int pythonExitCode(int status) {
+        if (reportedSignal > 0) {
+            return -reportedSignal;
+        }
+        if (!reportedOrderlyExit && status > 128 && status < 128 + 65) {
+            return -(status - 128);
+        }
+        return status;
+    }
+}

@@ -1,0 +1,249 @@
+package multiprocessing4j.internal.runtime;
+
+import multiprocessing4j.internal.codec.Codec;
+import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.internal.codec.RemoteFailure;
+import multiprocessing4j.internal.platform.Futex;
+import multiprocessing4j.internal.platform.ProcessTree;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The main class of every child JVM. In order: watch the parent; read the socket path, launch id,
+ * secret and whether to warm up from stdin (the one channel only the parent holds); connect and prove the secret; install the
+ * exit reporters (see {@link ChildJvm}'s exit codes); warm up; say {@link Wire#READY}; wait for the
+ * {@link Wire#ENTRY}; run it; exit.
+ *
+ * <p>The parent's death is noticed two ways: the end of the link (at once, whatever killed the parent,
+ * since the kernel closes its socket), and a poll of this process's parent pid every
+ * {@value #PARENT_POLL_MILLIS} ms as a fallback before the link exists. Either way the child exits:
+ * its shutdown hooks get {@value #ORPHAN_EXIT_GRACE_MILLIS} ms, then it halts; its own children see
+ * its link end in turn.
+ */
+public final class ChildMain {
+    /** The last line of the parent's hello: whether to warm up (a spare, a worker) or not (an entry follows at once). */
+    static final String WARM = "warm";
+    static final String COLD = "cold";
+    static final int PARENT_POLL_MILLIS = 200;
+    static final int ORPHAN_EXIT_GRACE_MILLIS = 500;
+    /** Exit status of a child whose parent vanished (nobody reads it; 1 as for an error). */
+    static final int ORPHAN_STATUS = 1;
+
+    private static final CompletableFuture<byte[]> ENTRY = new CompletableFuture<>();
+    private static volatile Link link;
+    private static volatile boolean signalled;
+    private static volatile boolean parentGone;
+    private static volatile boolean exiting;
+
+    private ChildMain() {
+    }
+
+    public static void main(String[] args) {
+        long parentPid = Long.getLong(ProcessTree.PARENT_PID_PROPERTY, -1);
+        watchParent(parentPid);
+        String[] hello = null;
+        try {
+            hello = readStdin(System.in);
+            connect(hello[0], Long.parseLong(hello[1]), HexFormat.of().parseHex(hello[2]));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("multiprocessing4j: this child JVM could not connect to its parent (" + e + "); exiting");
+            System.exit(ORPHAN_STATUS);
+        }
+        installExitReporters();
+        if (WARM.equals(hello[3])) {
+            warmUp();
+        }
+        try {
+            link.sendControl(Wire.READY, new byte[0]);
+        } catch (LinkClosedException e) {
+            parentGone();
+        }
+        byte[] entryFrame = ENTRY.join();
+        run(entryFrame);
+    }
+
+    private static void run(byte[] entryFrame) {
+        String name = "child";
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(entryFrame));
+            name = in.readUTF();
+            CurrentProcess.setName(name);
+            Thread.currentThread().setName(name);
+            byte[] encoded = in.readNBytes(in.readInt());
+            ChildEntry entry = (ChildEntry) Codecs.fromSystemProperty().decode(encoded);
+            entry.run(link);
+        } catch (Throwable t) {
+            if (!parentGone) { // else the entry only saw its link end: the orphan exit is already under way
+                reportFailure(name, t);
+            }
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    /** As Python prints a child's traceback: on the child's own stderr, then to the parent. */
+    private static void reportFailure(String name, Throwable t) {
+        PrintStream err = System.err;
+        err.println("Exception in child process \"" + name + "\" (pid " + ProcessTree.selfPid() + "):");
+        t.printStackTrace(err);
+        err.flush();
+        try {
+            Codec codec = Codecs.fromSystemProperty();
+            link.sendControl(Wire.FAILURE, codec.encode(RemoteFailure.capture(t, codec)));
+        } catch (LinkClosedException | RuntimeException e) {
+            // the parent is gone, or the exception could not be encoded: stderr has it
+        }
+    }
+
+    private static String[] readStdin(InputStream in) throws IOException {
+        String[] lines = new String[4];
+        ByteArrayOutputStream line = new ByteArrayOutputStream(80);
+        int i = 0;
+        while (i < lines.length) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("stdin ended before the parent's hello");
+            }
+            if (b == '\n') {
+                lines[i++] = line.toString(StandardCharsets.UTF_8);
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+        return lines;
+    }
+
+    private static void connect(String socketPath, long launchId, byte[] secret) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.connect(UnixDomainSocketAddress.of(socketPath));
+        ByteBuffer hello = ByteBuffer.allocate(8 + Wire.SECRET_LENGTH + 8);
+        hello.putLong(launchId).put(secret).putLong(ProcessTree.selfPid());
+        Wire.write(channel, Wire.HELLO, hello.array(), 0, hello.capacity());
+        Link l = new Link(channel, new Link.Handler() {
+            @Override
+            public void control(byte type, byte[] payload) {
+                if (type == Wire.ENTRY) {
+                    ENTRY.complete(payload);
+                }
+            }
+
+            @Override
+            public void closed(IOException failure) {
+                if (!exiting) {
+                    parentGone();
+                }
+            }
+        }, "mp4j-parent-link");
+        link = l;
+        l.start();
+    }
+
+    private static void installExitReporters() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            exiting = true;
+            if (!signalled && !parentGone) {
+                try {
+                    link.sendControl(Wire.EXITING, new byte[0]);
+                } catch (LinkClosedException ignored) {
+                    // the parent is gone: nobody to tell
+                }
+            }
+            // The link's reader sits in a native read(). HotSpot's exit waits up to 300 ms for threads in
+            // native code to block (VM_Exit::wait_for_threads_in_native_to_block): ending the socket's input
+            // here takes the reader out of native and saves those 300 ms on every child's exit.
+            link.shutdownInput();
+            try {
+                link.awaitReaderDone(50);
+            } catch (InterruptedException ignored) {
+                // exit anyway
+            }
+        }, "mp4j-exit-report"));
+        for (String name : new String[]{"TERM", "INT", "HUP"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), ChildMain::onSignal);
+            } catch (IllegalArgumentException reservedOrRs) {
+                // -Xrs, or the signal is used by the VM: the default action stays, read as a signal death
+            }
+        }
+    }
+
+    private static void onSignal(sun.misc.Signal signal) {
+        signalled = true;
+        try {
+            link.sendControl(Wire.SIGNALLED, ByteBuffer.allocate(4).putInt(signal.getNumber()).array());
+        } catch (LinkClosedException ignored) {
+            // the parent is gone
+        }
+        System.exit(128 + signal.getNumber()); // what the JVM's own handler does: hooks run
+    }
+
+    /**
+     * Loads and links what every entry needs, so that a spare hands over in milliseconds: the futex downcall,
+     * the codec (≈ 200 ms to build Fory, paid here rather than by the first task) and our own entry with a lambda.
+     */
+    private static void warmUp() {
+        Futex.prepare(); // links the first FFM downcall: 50-115 ms that no task should pay
+        try {
+            Codecs.warmUp();
+            Codec codec = Codecs.fromSystemProperty();
+            codec.decode(codec.encode(new TaskEntry(() -> { })));
+            codec.decode(codec.encode(RemoteFailure.capture(new IllegalStateException("warm-up"), codec)));
+        } catch (RuntimeException e) {
+            // warming up is an optimisation: the real entry will report any real problem
+        }
+    }
+
+    private static void watchParent(long parentPid) {
+        Thread watcher = new Thread(() -> {
+            while (true) {
+                long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+                if (now != parentPid) {
+                    parentGone();
+                    return;
+                }
+                try {
+                    Thread.sleep(PARENT_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "mp4j-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** The parent died or dropped us: exit now, hooks get a short grace, children are killed. */
+    private static synchronized void parentGone() {
+        if (parentGone) {
+            return;
+        }
+        parentGone = true;
+        Children.orphaned();
+        Thread halter = new Thread(() -> {
+            try {
+                Thread.sleep(ORPHAN_EXIT_GRACE_MILLIS);
+            } catch (InterruptedException ignored) {
+                // halt now
+            }
+            Runtime.getRuntime().halt(ORPHAN_STATUS);
+        }, "mp4j-orphan-halt");
+        halter.setDaemon(true);
+        halter.start();
+        Thread exiter = new Thread(() -> System.exit(ORPHAN_STATUS), "mp4j-orphan-exit");
+        exiter.setDaemon(true);
+        exiter.start();
+    }
+}

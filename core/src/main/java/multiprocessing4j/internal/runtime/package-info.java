@@ -1,0 +1,37 @@
+/**
+ * The child-JVM runtime (DESIGN.md layer 4): how a child JVM is launched, connects back and proves who it
+ * is, receives what it runs, reports how it ended, and dies with its parent. The folder reads as the story:
+ * <ul>
+ *   <li>{@link multiprocessing4j.internal.runtime.Launcher}: the command line (same {@code java}, effective
+ *       class path from {@code ClassPath}, lean defaults, {@code CdsArchive}, the user's options);</li>
+ *   <li>{@code Listener}: the parent's one Unix-domain socket, in a {@code 0700} directory, and the per-launch
+ *       secret handed over the child's stdin;</li>
+ *   <li>{@code Wire}: the frames; {@link multiprocessing4j.internal.runtime.Link}: one end of a connection,
+ *       the same on both sides;</li>
+ *   <li>{@link multiprocessing4j.internal.runtime.ChildMain}: the child's main class;</li>
+ *   <li>{@link multiprocessing4j.internal.runtime.ChildJvm}: the parent's handle on one child, and the API
+ *       for everything that runs code elsewhere;</li>
+ *   <li>{@link multiprocessing4j.internal.runtime.Spares}: warm spares; {@code Children}: what happens to
+ *       children when this JVM exits; {@code OutputPump}/{@link multiprocessing4j.internal.runtime.Output}:
+ *       a child's stdout and stderr.</li>
+ * </ul>
+ *
+ * <h2>Running a long-lived worker (pools, managers)</h2>
+ * <pre>{@code
+ * ChildEntry loop = parent -> {                          // runs in the child; serializable
+ *     while (true) {
+ *         byte[] request = parent.receive();             // LinkClosedException when the parent is gone
+ *         if (isStop(request)) return;                   // returning exits the child with 0
+ *         parent.send(handle(request));
+ *     }
+ * };
+ * ChildJvm worker = ChildJvm.obtain(JvmSpec.DEFAULT, true);            // warm spare if one is ready
+ * worker.handOver("pool-1-worker-1", Codecs.fromSystemProperty().encode(loop),
+ *         true, Output.INHERIT, Output.INHERIT);                       // daemon, output where it goes
+ * worker.link().send(request);                                         // link() is set once ready:
+ * byte[] reply = worker.link().receive(Duration.ofSeconds(5));         //   awaitReady(...) first
+ * worker.exit().thenAccept(code -> ...);                               // Python-style code; failure() if it threw
+ * worker.close();                                                      // ends it if still running
+ * }</pre>
+ */
+package multiprocessing4j.internal.runtime;

@@ -1,0 +1,90 @@
+package multiprocessing4j;
+
+import multiprocessing4j.internal.runtime.ChildJvm;
+import multiprocessing4j.internal.runtime.JvmSpec;
+import multiprocessing4j.internal.runtime.Spares;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Warm spares: a start hands the task to a JVM that is already up, and a new spare is made for the next one. */
+@ExtendWith(NoLeftoverProcesses.class)
+@Timeout(60)
+class WarmSpareTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static ChildJvm awaitSpare(JvmSpec spec) throws InterruptedException {
+        assertTrue(Await.condition(WAIT, () -> Spares.peek(spec) != null), "no spare was made for " + spec);
+        ChildJvm spare = Spares.peek(spec);
+        assertTrue(spare.awaitReady(WAIT), "the spare did not get ready");
+        return spare;
+    }
+
+    @Test
+    void aStartTakesTheReadySpareAndANewSpareReplacesIt() throws Exception {
+        String option = "-Dmp4j.test.spare=replenish";
+        JvmSpec spec = new JvmSpec(List.of(option), Map.of(), null);
+        try (ChildProcess first = ChildProcess.builder(() -> { }).jvmOptions(option).start()) {
+            assertTrue(first.join(WAIT));
+        }
+        long sparePid = awaitSpare(spec).pid();
+
+        try (ChildProcess second = ChildProcess.builder(() -> { }).jvmOptions(option).start()) {
+            assertEquals(sparePid, second.pid(), "the second start used the spare");
+            assertTrue(second.join(WAIT));
+            assertEquals(0, second.exitCode().orElseThrow());
+        }
+        assertNotEquals(sparePid, awaitSpare(spec).pid(), "a new spare replaced the one taken");
+    }
+
+    @Test
+    void aSpareIsOnlyForTheSameOptions() throws Exception {
+        JvmSpec spec = new JvmSpec(List.of("-Dmp4j.test.spare=a"), Map.of(), null);
+        try (ChildProcess first = ChildProcess.builder(() -> { }).jvmOptions("-Dmp4j.test.spare=a").start()) {
+            assertTrue(first.join(WAIT));
+        }
+        long sparePid = awaitSpare(spec).pid();
+        try (ChildProcess other = ChildProcess.builder(() -> { }).jvmOptions("-Dmp4j.test.spare=b").start()) {
+            assertNotEquals(sparePid, other.pid());
+            assertTrue(other.join(WAIT));
+        }
+    }
+
+    @Test
+    void noSpareIsMadeWhenSwitchedOffForTheStart() throws Exception {
+        String option = "-Dmp4j.test.spare=off";
+        try (ChildProcess child = ChildProcess.builder(() -> { }).jvmOptions(option).warmSpare(false).start()) {
+            assertTrue(child.join(WAIT));
+        }
+        assertNull(Spares.peek(new JvmSpec(List.of(option), Map.of(), null)));
+    }
+
+    @Test
+    void aSpareHandedOverGetsItsNameAndOutputSettings() throws Exception {
+        String option = "-Dmp4j.test.spare=named";
+        JvmSpec spec = new JvmSpec(List.of(option), Map.of(), null);
+        ChildProcess.builder(() -> { }).jvmOptions(option).start().close();
+        ChildJvm spare = awaitSpare(spec);
+        String file = Files.createTempFile("mp4j-spare", ".txt").toString();
+        try (ChildProcess child = ChildProcess.builder(() -> System.out.println(ChildProcess.current().name()))
+                .jvmOptions(option).name("late-name").output(ChildProcess.Output.toFile(Path.of(file))).start()) {
+            assertEquals(spare.pid(), child.pid());
+            assertTrue(child.join(WAIT));
+            assertEquals("late-name", Files.readString(Path.of(file)).strip());
+        } finally {
+            Files.deleteIfExists(Path.of(file));
+        }
+        assertNotEquals(spare.pid(), awaitSpare(spec).pid(), "a new spare replaced the one taken");
+    }
+}
