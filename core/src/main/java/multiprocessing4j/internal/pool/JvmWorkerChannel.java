@@ -19,7 +19,7 @@ final class JvmWorkerChannel implements WorkerChannel {
     private final WorkerEvents events;
     private final Codec codec = PoolCodec.codec();
     private final Object writeLock = new Object();
-    private volatile Process process;
+    private volatile WorkerProcess process;
     private volatile boolean killRequested;
     private SocketChannel tasks;
     private ByteBuffer out = ByteBuffer.allocate(64 * 1024);
@@ -41,12 +41,12 @@ final class JvmWorkerChannel implements WorkerChannel {
 
     @Override
     public long pid() {
-        Process p = process;
+        WorkerProcess p = process;
         return p == null ? -1 : p.pid();
     }
 
     /** The process exists; false if the pool killed the worker meanwhile. */
-    boolean started(Process process) {
+    boolean started(WorkerProcess process) {
         this.process = process;
         return !killRequested;
     }
@@ -95,16 +95,20 @@ final class JvmWorkerChannel implements WorkerChannel {
             kill();
         }
         closeTasks();
-        Process p = process;
+        WorkerProcess p = process;
+        Integer code = null;
         try {
-            if (p != null && !p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
+            if (p != null) {
+                code = p.exitCode(5_000);
+                if (code == null) {
+                    p.kill();
+                    code = p.exitCode(30_000);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        events.onExit(this, p == null ? null : exitCode(p), lastWords);
+        events.onExit(this, code, lastWords);
     }
 
     private void result(ByteBuffer frame) {
@@ -137,21 +141,16 @@ final class JvmWorkerChannel implements WorkerChannel {
         }
     }
 
-    void exited(Process p, Throwable why) {
+    void exited(WorkerProcess p, Throwable why) {
+        Integer code = null;
         if (p != null) {
             try {
-                p.waitFor(5, TimeUnit.SECONDS);
+                code = p.exitCode(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        events.onExit(this, p == null || p.isAlive() ? null : exitCode(p), killRequested ? null : why);
-    }
-
-    /** Python's convention: -N for signal N. The JDK reports a death by signal N as 128 + N. */
-    static Integer exitCode(Process p) {
-        int code = p.exitValue();
-        return code > 128 && code < 128 + 65 ? -(code - 128) : code;
+        events.onExit(this, code, killRequested ? null : why);
     }
 
     @Override
@@ -249,15 +248,15 @@ final class JvmWorkerChannel implements WorkerChannel {
     @Override
     public void kill() {
         killRequested = true;
-        Process p = process;
+        WorkerProcess p = process;
         if (p != null) {
-            p.destroyForcibly();
+            p.kill();
         }
     }
 
     @Override
     public long residentBytes() {
-        Process p = process;
+        WorkerProcess p = process;
         if (p == null) {
             return -1;
         }

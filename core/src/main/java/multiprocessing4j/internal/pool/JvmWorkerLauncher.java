@@ -1,40 +1,31 @@
 package multiprocessing4j.internal.pool;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import multiprocessing4j.internal.platform.ProcessTree;
 
 /**
- * Starts pool workers as JVMs: the same {@code java}, the same class path (and module path), the pool's
- * JVM options, running {@link WorkerMain}. Each worker connects back over a Unix-domain socket in a
- * directory only this user can enter, and proves itself with a per-worker secret passed on its stdin
- * (never on the command line, which other users can read). Stdin stays open: its end tells the worker
- * that the pool's JVM died, so a worker never outlives it by more than a moment.
+ * Starts pool workers as JVMs ({@link WorkerProcess}: the runtime's child JVMs, warm spares included).
+ * Each worker connects its two connections back over a Unix-domain socket in a directory only this user can
+ * enter, and proves itself with a per-worker secret that reached it over an authenticated channel (never
+ * the command line, which other users can read). The pool's own wire is this socket rather than the
+ * runtime's link: results are read in bulk into one reused buffer, with no per-message allocation.
  */
 public final class JvmWorkerLauncher implements WorkerLauncher {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
-    /** Flags every worker gets: FFM and Fory without warnings, a small fast-starting heap. */
-    static final List<String> DEFAULT_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=4");
-
     private final List<String> jvmOptions;
     private volatile boolean closed;
 
@@ -68,7 +59,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             return;
         }
         Path socket = directory.resolve("worker.sock");
-        Process process = null;
+        WorkerProcess process = null;
         try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             if (closed) {
                 throw new IllegalStateException("the pool is closed");
@@ -76,18 +67,12 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             server.bind(UnixDomainSocketAddress.of(socket));
             byte[] secret = new byte[WireFormat.SECRET_LENGTH];
             RANDOM.nextBytes(secret);
-            ProcessBuilder builder = new ProcessBuilder(command(socket));
-            process = builder.start();
-            forward(process.getInputStream(), System.out, channel.name() + "-stdout");
-            forward(process.getErrorStream(), System.err, channel.name() + "-stderr");
+            process = WorkerProcess.start(jvmOptions, channel.name(), socket, secret);
             if (!channel.started(process)) {
-                process.destroyForcibly();
+                process.kill();
                 channel.exited(process, null);
                 return;
             }
-            OutputStream stdin = process.getOutputStream();
-            stdin.write((HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
-            stdin.flush();
             SocketChannel tasks = null;
             SocketChannel results = null;
             server.configureBlocking(false);
@@ -97,7 +82,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
                 while (tasks == null || results == null) {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("worker JVM " + channel.name() + " exited with "
-                                + PoolEngine.describeExit(JvmWorkerChannel.exitCode(process))
+                                + PoolEngine.describeExit(process.exitCode(5_000))
                                 + " before it connected (its stderr, shown above, may say why)");
                     }
                     if (System.nanoTime() - deadline > 0) {
@@ -124,29 +109,12 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         } catch (Throwable t) {
             delete(socket, directory);
             if (process != null) {
-                process.destroyForcibly();
+                process.kill();
                 channel.exited(process, t);
             } else {
                 channel.exited(null, t);
             }
         }
-    }
-
-    /**
-     * Copies a worker's output into this JVM's {@code System.out}/{@code System.err}, line by line. Not
-     * inherited file descriptors: this JVM's own stdout may be a protocol channel (a test runner's), and a
-     * worker's JVM warnings must not corrupt it.
-     */
-    private static void forward(java.io.InputStream from, java.io.PrintStream to, String name) {
-        Thread.ofVirtual().name(name).start(() -> {
-            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(from, StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    to.println(line);
-                }
-            } catch (IOException ignored) {
-                // the worker is gone
-            }
-        });
     }
 
     /** Reads and checks a connecting worker's secret; returns which connection it is, or 0 if refused. */
@@ -167,31 +135,6 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         hello.get(got);
         byte kind = hello.get();
         return MessageDigest.isEqual(got, secret) ? kind : 0;
-    }
-
-    private List<String> command(Path socket) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(DEFAULT_FLAGS);
-        command.add("-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid());
-        command.add("-D" + ProcessTree.PARENT_PID_PROPERTY + "=" + ProcessTree.selfPid());
-        String codec = System.getProperty("mp4j.codec");
-        if (codec != null) {
-            command.add("-Dmp4j.codec=" + codec);
-        }
-        command.addAll(jvmOptions);
-        String modulePath = System.getProperty("jdk.module.path");
-        if (modulePath != null && !modulePath.isEmpty()) {
-            command.add("--module-path");
-            command.add(modulePath);
-            command.add("--add-modules");
-            command.add("ALL-MODULE-PATH");
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(WorkerMain.class.getName());
-        command.add(socket.toString());
-        return command;
     }
 
     private static void delete(Path socket, Path directory) {
