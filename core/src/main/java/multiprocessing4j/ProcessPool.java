@@ -378,7 +378,7 @@ public final class ProcessPool implements AutoCloseable {
      * }</pre>
      */
     public static final class Builder {
-        int processes = Runtime.getRuntime().availableProcessors();
+        int processes = Multiprocessing.cpuCount();
         SerializableRunnable initializer;
         int maxTasksPerChild;
         Duration taskTimeout;

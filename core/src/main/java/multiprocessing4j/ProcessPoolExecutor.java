@@ -332,7 +332,7 @@ public final class ProcessPoolExecutor implements ExecutorService {
 
     /** Sets up a {@link ProcessPoolExecutor}. */
     public static final class Builder {
-        int maxWorkers = Runtime.getRuntime().availableProcessors();
+        int maxWorkers = Multiprocessing.cpuCount();
         SerializableRunnable initializer;
         int maxTasksPerChild;
         Duration taskTimeout;

@@ -316,25 +316,29 @@ class ProcessPoolTest {
 
     @Test
     void applyAsyncCallbacksRunOnThePoolsResultThreadInCompletionOrder() throws Exception {
-        List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        List<AsyncResult<Integer>> results = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        List<Long> endTimes = Collections.synchronizedList(new ArrayList<>());
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        List<AsyncResult<Long>> results = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
             int n = i;
             results.add(pool.applyAsync(() -> {
-                sleep((4 - n) * 100L);
-                return n;
-            }, v -> seen.add(v + "@" + Thread.currentThread().getName()), null));
+                sleep((6 - n) * 30L);
+                return System.nanoTime(); // CLOCK_MONOTONIC: comparable between processes of one machine
+            }, end -> {
+                endTimes.add(end);
+                threads.add(Thread.currentThread().getName());
+            }, null));
         }
-        for (AsyncResult<Integer> r : results) {
+        for (AsyncResult<Long> r : results) {
             r.get(Duration.ofSeconds(30));
         }
-        assertEquals(4, seen.size());
-        for (String s : seen) {
-            assertTrue(s.endsWith("-results"), "callback ran on the result thread: " + s);
+        assertEquals(6, endTimes.size(), "each callback ran before its result was ready");
+        for (String t : threads) {
+            assertTrue(t.endsWith("-results"), "callback ran on the result thread: " + t);
         }
-        // two workers: 0 and 1 start first; 1 (300 ms) ends before 0 (400 ms)
-        assertTrue(seen.indexOf("1@" + seen.get(0).split("@")[1]) < seen.indexOf("0@" + seen.get(0).split("@")[1]),
-                "completion order: " + seen);
+        List<Long> sorted = new ArrayList<>(endTimes);
+        Collections.sort(sorted);
+        assertEquals(sorted, endTimes, "callbacks ran in the order the tasks finished");
     }
 
     @Test
