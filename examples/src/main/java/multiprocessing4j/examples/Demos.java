@@ -31,7 +31,27 @@ public final class Demos {
             new Demo("hello", "start child JVMs, join them, read their exit codes (Process.start/join)",
                     StartAndJoin.class, StartAndJoin::main),
             new Demo("child-exception", "an exception thrown in a child, delivered to the parent with its remote stack trace",
-                    ChildException.class, ChildException::main));
+                    ChildException.class, ChildException::main),
+            new Demo("queue-exception", "a child catches its jobs' exceptions and sends them to the parent through a ProcessQueue",
+                    QueueException.class, QueueException::main),
+            new Demo("pool-map", "a ProcessPool maps x -> x * x over 0..9, results in input order (Pool.map)",
+                    PoolSquares.class, PoolSquares::main),
+            new Demo("apply-async", "applyAsync with callbacks: they run on the pool's result thread, in completion order",
+                    ApplyAsyncCallbacks.class, ApplyAsyncCallbacks::main),
+            new Demo("lock", "a ProcessLock captured by 4 worker processes keeps each one's block of output whole",
+                    LockedOutput.class, LockedOutput::main),
+            new Demo("manager-list", "4 worker processes append to one manager list (Manager.start(), manager.list())",
+                    ManagerList.class, ManagerList::main),
+            new Demo("pool-manager-list", "a pool whose workers append to a manager list while it maps",
+                    PoolManagerList.class, PoolManagerList::main),
+            new Demo("executor", "ProcessPoolExecutor over 5 CPU-bound tasks: both times and the speed-up",
+                    ExecutorSpeedup.class, ExecutorSpeedup::main),
+            new Demo("resize-images", "a batch: draws 24 images, makes their thumbnails in a ProcessPool [count]",
+                    ResizeImages.class, ResizeImages::main),
+            new Demo("downloads", "100 downloads from a loopback HTTP server with a live count and the failed URLs",
+                    BatchDownloads.class, BatchDownloads::main),
+            new Demo("logs", "real-time log analysis: workers take lines from a ProcessQueue until a sentinel [file] [workers]",
+                    LogAnalysis.class, LogAnalysis::main));
 
     private Demos() {
     }
