@@ -33,9 +33,12 @@ import multiprocessing4j.ProcessPoolExecutor;
  * {@code AutoCloseable}: the end of the {@code try} shuts it down and waits for the workers to exit.
  */
 public final class ExecutorSpeedup {
-    /** Five primes around 10^15: each needs about 16 million trial divisions. */
-    static final List<Long> NUMBERS = List.of(1_000_000_000_000_037L, 1_100_000_000_000_023L, 1_200_000_000_000_059L,
-            1_300_000_000_000_019L, 1_400_000_000_000_051L);
+    /**
+     * Five primes around 10^17: each needs about 150 million trial divisions, a few tenths of a second, long
+     * enough for a worker to compile the loop and then run it at full speed.
+     */
+    static final List<Long> NUMBERS = List.of(80_000_000_000_000_011L, 85_000_000_000_000_097L, 90_000_000_000_000_011L,
+            95_000_000_000_000_009L, 100_000_000_000_000_003L);
 
     private ExecutorSpeedup() {
     }

@@ -49,6 +49,21 @@ public final class LogAnalysis {
     }
 
     public static void main(String[] args) throws Exception {
+        String usage = "mp4j demo logs [log-file [workers]]";
+        if (args.length > 2) {
+            throw new UsageException("logs takes at most a file and a number of workers, got " + String.join(" ", args), usage);
+        }
+        int workers = 3;
+        if (args.length > 1) {
+            try {
+                workers = Integer.parseInt(args[1]);
+            } catch (NumberFormatException e) {
+                throw new UsageException("the number of workers must be a whole number, got '" + args[1] + "'", usage);
+            }
+            if (workers < 1) {
+                throw new UsageException("at least one worker is needed, got " + workers, usage);
+            }
+        }
         Path log;
         boolean generated = args.length == 0;
         if (generated) {
@@ -57,7 +72,6 @@ public final class LogAnalysis {
         } else {
             log = Path.of(args[0]);
         }
-        int workers = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         try {
             long start = System.nanoTime();
             Totals totals = analyse(log, workers);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -43,5 +45,25 @@ class ExamplesTest {
             d.mainClass().getMethod("main", String[].class);
         }
         assertEquals(LiveResults.class, Demos.find("live").orElseThrow().mainClass());
+    }
+
+    @Test
+    void everyScenarioOfTheExamplesModuleIsRegisteredOnce() {
+        // given the examples of issue 7, by the name mp4j demo runs them under
+        Map<String, Class<?>> expected = Map.ofEntries(
+                Map.entry("live", LiveResults.class), Map.entry("hello", StartAndJoin.class),
+                Map.entry("child-exception", ChildException.class), Map.entry("queue-exception", QueueException.class),
+                Map.entry("pool-map", PoolSquares.class), Map.entry("apply-async", ApplyAsyncCallbacks.class),
+                Map.entry("lock", LockedOutput.class), Map.entry("manager-list", ManagerList.class),
+                Map.entry("pool-manager-list", PoolManagerList.class), Map.entry("executor", ExecutorSpeedup.class),
+                Map.entry("resize-images", ResizeImages.class), Map.entry("downloads", BatchDownloads.class),
+                Map.entry("logs", LogAnalysis.class));
+
+        // then the registry holds exactly those, each name once
+        Map<String, Class<?>> registered = new HashMap<>();
+        for (Demos.Demo d : Demos.all()) {
+            assertEquals(null, registered.put(d.name(), d.mainClass()), "registered twice: " + d.name());
+        }
+        assertEquals(expected, registered);
     }
 }
