@@ -30,8 +30,10 @@ public final class Demos {
                     LiveResults.class, LiveResults::main),
             new Demo("hello", "start child JVMs, join them, read their exit codes (Process.start/join)",
                     StartAndJoin.class, StartAndJoin::main),
-            new Demo("child-exception", "an exception thrown in a child, delivered to the parent with its remote stack trace",
-                    ChildException.class, ChildException::main));
+            new Demo("child-exception", "an exception thrown in a child, delivered to the parent through a queue and with the exit",
+                    ChildException.class, ChildException::main),
+            new Demo("log-analysis", "workers take log lines from a ProcessQueue until a sentinel and count errors per component",
+                    LogAnalysis.class, LogAnalysis::main));
 
     private Demos() {
     }
