@@ -15,7 +15,8 @@ public final class Main {
               mp4j bench [--quick] [--no-python] [--out FILE]
                                          run the side-by-side benchmarks (ours and CPython's), print the table
                                          and write it with a chart to docs/benchmarks.md
-              mp4j manager serve ...     serve a manager on the network (in progress: not in this build yet)
+              mp4j manager serve --authkey-file FILE [--bind HOST:PORT]
+                                         serve a manager to other processes and machines
               mp4j help                  this text""";
 
     /** Exit code for bad usage. */
@@ -39,10 +40,7 @@ public final class Main {
             return switch (args[0]) {
                 case "demo" -> DemoCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
-                case "manager" -> {
-                    err.println("mp4j manager: not in this build yet (the manager is in progress)");
-                    yield USAGE_ERROR;
-                }
+                case "manager" -> ManagerCommand.run(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.println(USAGE);
                     yield 0;
