@@ -61,6 +61,12 @@ final class BenchCommand {
         DESCRIPTIONS.put("queue.pingpong", "round trip of a small message through two queues");
         DESCRIPTIONS.put("pipe.pingpong", "round trip of a small object over a duplex Pipe");
         DESCRIPTIONS.put("pipe.1m", "sendBytes / recvBytes of 1 MiB messages over a Pipe (GB/s)");
+        DESCRIPTIONS.put("manager.list.append", "list.add through a manager proxy from another process (ops/s)");
+        DESCRIPTIONS.put("manager.dict.putget", "alternating put and get on a manager dict proxy (ops/s)");
+        DESCRIPTIONS.put("manager.namespace.setget", "alternating set and get on a manager namespace (ops/s)");
+        DESCRIPTIONS.put("manager.dict.4clients", "four client processes on one manager dict at once (total ops/s)");
+        DESCRIPTIONS.put("manager.start", "starting a manager until its first proxy answers (ours: a server in a warm spare JVM; CPython: fork)");
+        DESCRIPTIONS.put("manager.serve.inprocess", "Manager.serve() in this JVM until the first proxy answers");
         DESCRIPTIONS.put("shm.lifecycle", "SharedMemory create (4 KiB), touch, close, unlink");
         DESCRIPTIONS.put("live.publish", "LiveValue.publish of a small record while another process reads vs setting a Manager Namespace attribute");
         DESCRIPTIONS.put("live.latest.unchanged", "LiveValue.latest() of an unchanged value vs reading the Namespace attribute");
@@ -176,6 +182,7 @@ final class BenchCommand {
         suite.add(javaHarness(java, "SharedMemoryLifecycle", List.of("1000"), List.of("5000")));
         suite.add(javaHarness(java, "LiveValueBench", List.of("--quick"), List.of()));
         suite.add(javaHarness(java, "QueuePipeBench", QUICK_QUEUE_VARIANTS, List.of()));
+        suite.add(javaHarness(java, "ManagerProxyBench", List.of("10000"), List.of("50000")));
         if (python3 != null) {
             Path scripts = root.resolve("bench").resolve("python");
             suite.add(pythonHarness(python3, scripts, "codec_bench.py", List.of("--quick"), List.of()));
@@ -184,6 +191,7 @@ final class BenchCommand {
             suite.add(pythonHarness(python3, scripts, "shared_memory_lifecycle.py", List.of("1000"), List.of("5000")));
             suite.add(pythonHarness(python3, scripts, "live_value_namespace.py", List.of("--quick"), List.of()));
             suite.add(pythonHarness(python3, scripts, "queue_pipe_bench.py", QUICK_QUEUE_VARIANTS, List.of()));
+            suite.add(pythonHarness(python3, scripts, "manager_bench.py", List.of("10000"), List.of("50000")));
         }
         return suite;
     }
