@@ -55,12 +55,27 @@ final class BenchCommand {
         DESCRIPTIONS.put("child.start.warm", "the same with a warm spare JVM ready vs the forkserver start method");
         DESCRIPTIONS.put("child.start.fork", "CPython's fork start method (a JVM cannot fork: no counterpart)");
         DESCRIPTIONS.put("child.idle.rss", "resident memory of an idle child with default options vs an idle spawned CPython child");
+        DESCRIPTIONS.put("queue.8b", "ProcessQueue vs multiprocessing.Queue, 1 producer process to 1 consumer process, 8-byte messages (messages/s)");
+        DESCRIPTIONS.put("queue.1k", "the same with 1 KiB messages (messages/s)");
+        DESCRIPTIONS.put("queue.2x2", "2 producer processes to 2 consumer processes, 8-byte messages (messages/s)");
+        DESCRIPTIONS.put("queue.pingpong", "round trip of a small message through two queues");
+        DESCRIPTIONS.put("pipe.pingpong", "round trip of a small object over a duplex Pipe");
+        DESCRIPTIONS.put("pipe.1m", "sendBytes / recvBytes of 1 MiB messages over a Pipe (GB/s)");
+        DESCRIPTIONS.put("manager.list.append", "list.add through a manager proxy from another process (ops/s)");
+        DESCRIPTIONS.put("manager.dict.putget", "alternating put and get on a manager dict proxy (ops/s)");
+        DESCRIPTIONS.put("manager.namespace.setget", "alternating set and get on a manager namespace (ops/s)");
+        DESCRIPTIONS.put("manager.dict.4clients", "four client processes on one manager dict at once (total ops/s)");
+        DESCRIPTIONS.put("manager.start", "starting a manager until its first proxy answers (ours: a server in a warm spare JVM; CPython: fork)");
+        DESCRIPTIONS.put("manager.serve.inprocess", "Manager.serve() in this JVM until the first proxy answers");
         DESCRIPTIONS.put("shm.lifecycle", "SharedMemory create (4 KiB), touch, close, unlink");
         DESCRIPTIONS.put("live.publish", "LiveValue.publish of a small record while another process reads vs setting a Manager Namespace attribute");
         DESCRIPTIONS.put("live.latest.unchanged", "LiveValue.latest() of an unchanged value vs reading the Namespace attribute");
         DESCRIPTIONS.put("live.latest.fresh", "reading a new version in the reader process (copy out of shared memory + decode; a version every 20 us) vs reading a changed Namespace attribute (median)");
         DESCRIPTIONS.put("live.roundtrip", "publish, the other process wakes and echoes on a second value, this one wakes (Namespace: both poll)");
     }
+
+    /** The queue and pipe figures a --quick run measures: one throughput, two round trips. */
+    private static final List<String> QUICK_QUEUE_VARIANTS = List.of("queue-8b", "queue-pingpong", "pipe-pingpong");
 
     private BenchCommand() {
     }
@@ -166,6 +181,8 @@ final class BenchCommand {
         suite.add(javaHarness(java, "ChildStartBench", List.of("5"), List.of("20")));
         suite.add(javaHarness(java, "SharedMemoryLifecycle", List.of("1000"), List.of("5000")));
         suite.add(javaHarness(java, "LiveValueBench", List.of("--quick"), List.of()));
+        suite.add(javaHarness(java, "QueuePipeBench", QUICK_QUEUE_VARIANTS, List.of()));
+        suite.add(javaHarness(java, "ManagerProxyBench", List.of("10000"), List.of("50000")));
         if (python3 != null) {
             Path scripts = root.resolve("bench").resolve("python");
             suite.add(pythonHarness(python3, scripts, "codec_bench.py", List.of("--quick"), List.of()));
@@ -173,6 +190,8 @@ final class BenchCommand {
             suite.add(pythonHarness(python3, scripts, "child_start.py", List.of("5"), List.of("20")));
             suite.add(pythonHarness(python3, scripts, "shared_memory_lifecycle.py", List.of("1000"), List.of("5000")));
             suite.add(pythonHarness(python3, scripts, "live_value_namespace.py", List.of("--quick"), List.of()));
+            suite.add(pythonHarness(python3, scripts, "queue_pipe_bench.py", QUICK_QUEUE_VARIANTS, List.of()));
+            suite.add(pythonHarness(python3, scripts, "manager_bench.py", List.of("10000"), List.of("50000")));
         }
         return suite;
     }
@@ -319,8 +338,8 @@ final class BenchCommand {
         md.append("""
                 **Read with care.** This machine is a small virtual machine shared with other builds: figures move
                 by tens of percent from run to run (cross-process wake-ups most). Each figure is a median of a few
-                short runs; the ratios are the point, not the third digit. Lower is better for every figure here;
-                the last column is CPython's figure divided by ours.
+                short runs; the ratios are the point, not the third digit. The last column says how many times
+                better we are: CPython's figure divided by ours for times, ours divided by CPython's for rates.
 
                 """);
         md.append(table).append('\n');

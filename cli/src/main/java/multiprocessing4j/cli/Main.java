@@ -15,8 +15,8 @@ public final class Main {
               mp4j bench [--quick] [--no-python] [--out FILE]
                                          run the side-by-side benchmarks (ours and CPython's), print the table
                                          and write it with a chart to docs/benchmarks.md
-              mp4j manager serve --bind HOST:PORT --authkey-file F
-                                         serve a manager on the network
+              mp4j manager serve --authkey-file FILE [--bind HOST:PORT]
+                                         serve a manager to other processes and machines
               mp4j help                  this text""";
 
     /** Exit code for bad usage. */

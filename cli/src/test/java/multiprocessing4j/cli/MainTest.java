@@ -90,12 +90,6 @@ class MainTest {
     }
 
     @Test
-    void managerIsNotInThisBuildYetAndSaysSo() {
-        assertEquals(2, run("manager", "serve"));
-        assertTrue(err().contains("not in this build yet"), err());
-    }
-
-    @Test
     void aResultLineIsParsed() {
         BenchCommand.Figure f = BenchCommand.parse("RESULT live.publish 812.5 ns lower-is-better");
 

@@ -30,7 +30,7 @@ public final class Demos {
                     LiveResults.class, LiveResults::main),
             new Demo("hello", "start child JVMs, join them, read their exit codes (Process.start/join)",
                     StartAndJoin.class, StartAndJoin::main),
-            new Demo("child-exception", "an exception thrown in a child, delivered to the parent with its remote stack trace",
+            new Demo("child-exception", "an exception thrown in a child, delivered to the parent through a queue and with the exit",
                     ChildException.class, ChildException::main),
             new Demo("queue-exception", "a child catches its jobs' exceptions and sends them to the parent through a ProcessQueue",
                     QueueException.class, QueueException::main),
@@ -50,7 +50,7 @@ public final class Demos {
                     ResizeImages.class, ResizeImages::main),
             new Demo("downloads", "100 downloads from a loopback HTTP server with a live count and the failed URLs",
                     BatchDownloads.class, BatchDownloads::main),
-            new Demo("logs", "real-time log analysis: workers take lines from a ProcessQueue until a sentinel [file] [workers]",
+            new Demo("log-analysis", "workers take log lines from a ProcessQueue until a sentinel and count errors per component",
                     LogAnalysis.class, LogAnalysis::main));
 
     private Demos() {

@@ -49,9 +49,9 @@ public final class LogAnalysis {
     }
 
     public static void main(String[] args) throws Exception {
-        String usage = "mp4j demo logs [log-file [workers]]";
+        String usage = "mp4j demo log-analysis [log-file [workers]]";
         if (args.length > 2) {
-            throw new UsageException("logs takes at most a file and a number of workers, got " + String.join(" ", args), usage);
+            throw new UsageException("log-analysis takes at most a file and a number of workers, got " + String.join(" ", args), usage);
         }
         int workers = 3;
         if (args.length > 1) {

@@ -25,16 +25,29 @@ class ExamplesTest {
     }
 
     @Test
-    void childExceptionReachesTheParentWithItsClassMessageAndTrace() throws Exception {
+    void childExceptionReachesTheParentThroughAQueueWithItsClassMessageCauseAndTrace() throws Exception {
         ExampleJvm.Run run = ExampleJvm.run(ChildException.class, Duration.ofSeconds(90));
 
         assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("child parser exited with code 1"), run.output());
-        assertTrue(run.output().contains("remote exception: multiprocessing4j.examples.ChildException$ConfigurationException: "
-                + "setting 'workers=four' is not a number of workers"), run.output());
-        assertTrue(run.output().contains("thrown at: multiprocessing4j.examples.ChildException.parse(ChildException.java:"),
-                run.output());
-        assertTrue(run.output().contains("caused by: java.lang.NumberFormatException: For input string: \"four\""), run.output());
+        String queued = run.output().substring(run.output().indexOf("1. through a queue:"), run.output().indexOf("2. with the exit:"));
+        assertTrue(queued.contains("received multiprocessing4j.examples.ChildException$ConfigurationException: "
+                + "setting 'workers=four' is not a number of workers"), queued);
+        assertTrue(queued.contains("thrown at: multiprocessing4j.examples.ChildException.parse(ChildException.java:"), queued);
+        assertTrue(queued.contains("caused by: java.lang.NumberFormatException: For input string: \"four\""), queued);
+        assertTrue(queued.contains("child parser-1 exited with code 0"), queued);
+    }
+
+    @Test
+    void childExceptionReachesTheParentWithTheExit() throws Exception {
+        ExampleJvm.Run run = ExampleJvm.run(ChildException.class, Duration.ofSeconds(90));
+
+        assertEquals(0, run.exitCode(), run.output());
+        String exit = run.output().substring(run.output().indexOf("2. with the exit:"));
+        assertTrue(exit.contains("child parser-2 exited with code 1"), exit);
+        assertTrue(exit.contains("remote exception: multiprocessing4j.examples.ChildException$ConfigurationException: "
+                + "setting 'workers=four' is not a number of workers"), exit);
+        assertTrue(exit.contains("thrown at: multiprocessing4j.examples.ChildException.parse(ChildException.java:"), exit);
+        assertTrue(exit.contains("caused by: java.lang.NumberFormatException: For input string: \"four\""), exit);
     }
 
     @Test
@@ -57,7 +70,7 @@ class ExamplesTest {
                 Map.entry("lock", LockedOutput.class), Map.entry("manager-list", ManagerList.class),
                 Map.entry("pool-manager-list", PoolManagerList.class), Map.entry("executor", ExecutorSpeedup.class),
                 Map.entry("resize-images", ResizeImages.class), Map.entry("downloads", BatchDownloads.class),
-                Map.entry("logs", LogAnalysis.class));
+                Map.entry("log-analysis", LogAnalysis.class));
 
         // then the registry holds exactly those, each name once
         Map<String, Class<?>> registered = new HashMap<>();
