@@ -9,10 +9,14 @@ module multiprocessing4j {
     requires jdk.unsupported;
 
     exports multiprocessing4j;
+    exports multiprocessing4j.manager;
     exports multiprocessing4j.shared;
+    exports multiprocessing4j.sync;
 
     // Fory reads and instantiates the codec's own values (RemoteFailure, warm-up samples) reflectively
     opens multiprocessing4j.internal.codec to org.apache.fory.core;
     // ... and the runtime's entries (TaskEntry) that carry a task into a child
     opens multiprocessing4j.internal.runtime to org.apache.fory.core;
+    // ... and the manager's proxy handles, which travel inside tasks
+    opens multiprocessing4j.internal.manager to org.apache.fory.core;
 }

@@ -4,6 +4,7 @@ import multiprocessing4j.ChildProcess;
 import multiprocessing4j.Multiprocessing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The {@code mp4j} command. */
@@ -15,6 +16,9 @@ public final class Main {
         if (args.length == 2 && args[0].equals("demo") && args[1].equals("hello")) {
             hello();
             return;
+        }
+        if (args.length > 0 && args[0].equals("manager")) {
+            System.exit(ManagerCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         System.err.println("usage: mp4j demo hello | mp4j bench | mp4j manager serve ...");
         System.exit(2);
