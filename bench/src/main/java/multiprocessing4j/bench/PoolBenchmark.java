@@ -98,7 +98,7 @@ public final class PoolBenchmark {
             }
         }
         Arrays.sort(ms);
-        System.out.printf("pool of 2 created -> first result (cold, no spares): %.1f ms (median of %d; min %.1f)%n",
+        System.out.printf("pool of 2 created -> first result (runtime warm spares on): %.1f ms (median of %d; min %.1f)%n",
                 ms[RUNS / 2], RUNS, ms[0]);
     }
 

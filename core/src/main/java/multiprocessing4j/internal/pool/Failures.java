@@ -1,6 +1,5 @@
 package multiprocessing4j.internal.pool;
 
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -26,10 +25,5 @@ public final class Failures {
             throw e;
         }
         throw new CompletionException(failure.getMessage(), failure);
-    }
-
-    /** Whether {@code t} says the work was cancelled or the pool terminated. */
-    public static boolean isCancellation(Throwable t) {
-        return t instanceof CancellationException;
     }
 }

@@ -59,6 +59,9 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             return;
         }
         Path socket = directory.resolve("worker.sock");
+        // should this JVM exit while the worker is still connecting (deleted in reverse order: socket, then directory)
+        directory.toFile().deleteOnExit();
+        socket.toFile().deleteOnExit();
         WorkerProcess process = null;
         try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             if (closed) {

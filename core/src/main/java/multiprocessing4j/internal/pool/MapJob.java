@@ -194,7 +194,7 @@ public final class MapJob<R> implements TaskOwner {
             while (true) {
                 lock.lock();
                 try {
-                    while (!cancelled && submitted - consumed >= window) {
+                    while (!cancelled && submitted - consumed > window - chunksize) {
                         changed.await();
                     }
                     if (cancelled) {
@@ -446,7 +446,9 @@ public final class MapJob<R> implements TaskOwner {
                 if (available()) {
                     v = mode == Mode.ORDERED ? byIndex.remove(nextIndex++) : arrived.poll();
                     consumed++;
-                    changed.signalAll();
+                    if (submitted - consumed == window - chunksize) {
+                        changed.signalAll(); // room for one more chunk: wake the feeder, once, not per item
+                    }
                     break;
                 }
                 if (cancelled) {

@@ -3,7 +3,6 @@ package multiprocessing4j.internal.pool;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -887,13 +886,6 @@ public final class PoolEngine {
         }
     }
 
-    /** Waits for the callbacks queued so far to have run (bounded). */
-    public void drainCallbacks(long nanos) throws InterruptedException {
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        callbacks.execute(done::countDown);
-        done.await(nanos, TimeUnit.NANOSECONDS);
-    }
-
     @Override
     public String toString() {
         lock.lock();
@@ -906,20 +898,6 @@ public final class PoolEngine {
                         .append(s.killed ? " killed" : "").append(" holding ").append(s.inFlight);
             }
             return b.append(']').toString();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** For tests: the worker slots' in-flight counts. */
-    List<Integer> inFlightCounts() {
-        lock.lock();
-        try {
-            List<Integer> counts = new ArrayList<>();
-            for (Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
-                counts.add(it.next().inFlight.size());
-            }
-            return counts;
         } finally {
             lock.unlock();
         }
