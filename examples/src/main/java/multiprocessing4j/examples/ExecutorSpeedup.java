@@ -2,6 +2,7 @@ package multiprocessing4j.examples;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +27,9 @@ import multiprocessing4j.ProcessPoolExecutor;
  * with nothing else to do. Starting the worker JVMs (a tenth of a second or so each, in parallel) is
  * printed apart: an executor pays it once, not per task. The parallel time still includes each worker
  * compiling the code afresh (the sequential run warmed up this JVM's compiler for it). The longer the
- * tasks, the less that matters; for tasks of a few milliseconds, processes do not pay.
+ * tasks, the less that matters; for tasks of a few milliseconds, processes do not pay. On a machine busy
+ * with other work, the workers get no more CPU than the single thread did, and the speed-up shrinks, even
+ * below 1: the figures are a measurement, not a promise.
  *
  * <p>Tasks are submitted as ordinary {@code ExecutorService} work; {@link ProcessPoolExecutor#submit} returns
  * a {@link CompletableFuture}, so results can be composed like any other future's. The executor is
@@ -84,12 +87,12 @@ public final class ExecutorSpeedup {
             System.out.println(NUMBERS.get(i) + " is prime: " + parallel.get(i));
         }
         System.out.println("same answers both ways: " + sequential.equals(parallel));
-        System.out.printf("one after another in this JVM: %5d ms%n", sequentialMillis);
-        System.out.printf("%d worker processes:          %5d ms (and %d ms before, to start them)%n",
+        System.out.printf(Locale.ROOT, "one after another in this JVM: %5d ms%n", sequentialMillis);
+        System.out.printf(Locale.ROOT, "%d worker processes:          %5d ms (and %d ms before, to start them)%n",
                 workers, parallelMillis, startupMillis);
         // 5 tasks on 2 workers take 3 rounds: at best 5/3 of the sequential speed
         int rounds = (NUMBERS.size() + workers - 1) / workers;
-        System.out.printf("speed-up: %.2fx (at best %.2fx: %d tasks in %d rounds of %d workers)%n",
+        System.out.printf(Locale.ROOT, "speed-up: %.2fx (at best %.2fx: %d tasks in %d rounds of %d workers)%n",
                 (double) sequentialMillis / Math.max(1, parallelMillis), (double) NUMBERS.size() / rounds,
                 NUMBERS.size(), rounds, workers);
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -87,11 +88,11 @@ public final class ResizeImages {
             Path thumbnails = Files.createDirectory(work.resolve("thumbnails"));
             List<Job> jobs = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
-                Path image = originals.resolve(String.format("photo-%02d.jpg", i));
+                Path image = originals.resolve(String.format(Locale.ROOT, "photo-%02d.jpg", i));
                 draw(image, i);
                 jobs.add(new Job(image.toString(), thumbnails.resolve(image.getFileName()).toString()));
             }
-            System.out.printf("drew %d images of %d x %d in %s%n", count, WIDTH, HEIGHT, originals);
+            System.out.printf(Locale.ROOT, "drew %d images of %d x %d in %s%n", count, WIDTH, HEIGHT, originals);
 
             int processes = Multiprocessing.cpuCount();
             long start = System.nanoTime();
@@ -103,12 +104,12 @@ public final class ResizeImages {
             long millis = (System.nanoTime() - start) / 1_000_000;
 
             for (Thumbnail t : done) {
-                System.out.printf("%s  %d x %d, %,d bytes  ->  %d x %d, %,d bytes  (worker %d)%n", t.name(), t.width(),
+                System.out.printf(Locale.ROOT, "%s  %d x %d, %,d bytes  ->  %d x %d, %,d bytes  (worker %d)%n", t.name(), t.width(),
                         t.height(), t.bytes(), t.thumbWidth(), t.thumbHeight(), t.thumbBytes(), t.workerPid());
             }
             long before = done.stream().mapToLong(Thumbnail::bytes).sum();
             long after = done.stream().mapToLong(Thumbnail::thumbBytes).sum();
-            System.out.printf("resized %d images with %d worker processes in %d ms (pool start-up included): %,d bytes -> %,d bytes%n",
+            System.out.printf(Locale.ROOT, "resized %d images with %d worker processes in %d ms (pool start-up included): %,d bytes -> %,d bytes%n",
                     done.size(), processes, millis, before, after);
         } finally {
             deleteTree(work);
