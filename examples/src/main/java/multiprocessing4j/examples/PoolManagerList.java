@@ -22,8 +22,8 @@ import multiprocessing4j.manager.Manager;
  *
  * <p><b>Why a manager.</b> A pool task's return value is one channel back; when the tasks must also build
  * up something together (a log, a set of seen keys), they need a shared object. A manager's proxy is
- * a handle: the lambda captures it, and each worker connects to the same list the first time it uses it
- * (and keeps the connection for its next tasks). Every {@code add} is one atomic operation on the server.
+ * a handle: the lambda captures it, and the copy that arrives in a worker connects to the same list. Every
+ * {@code add} is one atomic operation on the server.
  *
  * <p>The map's results come back in input order; the log's lines in the order the server received them,
  * which depends on which worker ran what when.
