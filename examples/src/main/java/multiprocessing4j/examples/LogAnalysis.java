@@ -71,6 +71,9 @@ public final class LogAnalysis {
             generate(log, 200_000, 42);
         } else {
             log = Path.of(args[0]);
+            if (!Files.isRegularFile(log) || !Files.isReadable(log)) {
+                throw new UsageException("no readable log file at " + log.toAbsolutePath(), usage);
+            }
         }
         try {
             long start = System.nanoTime();
