@@ -32,6 +32,8 @@ public final class Demos {
                     StartAndJoin.class, StartAndJoin::main),
             new Demo("child-exception", "an exception thrown in a child, delivered to the parent through a queue and with the exit",
                     ChildException.class, ChildException::main),
+            new Demo("queue", "a ProcessQueue between processes, both ways; a sentinel ends the child (Queue.put/get)",
+                    QueueBetweenProcesses.class, QueueBetweenProcesses::main),
             new Demo("queue-exception", "a child catches its jobs' exceptions and sends them to the parent through a ProcessQueue",
                     QueueException.class, QueueException::main),
             new Demo("pool-map", "a ProcessPool maps x -> x * x over 0..9, results in input order (Pool.map)",

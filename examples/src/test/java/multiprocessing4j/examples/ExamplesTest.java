@@ -66,6 +66,7 @@ class ExamplesTest {
         Map<String, Class<?>> expected = Map.ofEntries(
                 Map.entry("live", LiveResults.class), Map.entry("hello", StartAndJoin.class),
                 Map.entry("child-exception", ChildException.class), Map.entry("queue-exception", QueueException.class),
+                Map.entry("queue", QueueBetweenProcesses.class),
                 Map.entry("pool-map", PoolSquares.class), Map.entry("apply-async", ApplyAsyncCallbacks.class),
                 Map.entry("lock", LockedOutput.class), Map.entry("manager-list", ManagerList.class),
                 Map.entry("pool-manager-list", PoolManagerList.class), Map.entry("executor", ExecutorSpeedup.class),

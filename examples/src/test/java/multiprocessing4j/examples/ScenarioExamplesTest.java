@@ -36,6 +36,20 @@ class ScenarioExamplesTest {
     }
 
     @Test
+    void queueCarriesMessagesBothWaysBetweenParentAndChild() throws Exception {
+        ExampleJvm.Run run = runToTheEnd(QueueBetweenProcesses.class);
+
+        String out = run.output();
+        assertTrue(out.contains("from the child: [42, null, hello]"), out);
+        for (int n = 1; n <= 3; n++) {
+            assertTrue(Pattern.compile("sent " + n + ", got back: " + n + " \\* 2 = " + 2 * n + " \\(pid \\d+\\)")
+                    .matcher(out).find(), out);
+        }
+        assertTrue(out.contains("the child's last word: bye"), out);
+        assertTrue(out.contains("child doubler exited with code 0"), out);
+    }
+
+    @Test
     void poolMapReturnsTheSquaresInInputOrderComputedInOtherProcesses() throws Exception {
         ExampleJvm.Run run = runToTheEnd(PoolSquares.class);
 
