@@ -11,6 +11,7 @@ module multiprocessing4j {
     exports multiprocessing4j;
     exports multiprocessing4j.manager;
     exports multiprocessing4j.shared;
+    exports multiprocessing4j.sync;
 
     // Fory reads and instantiates the codec's own values (RemoteFailure, warm-up samples) reflectively
     opens multiprocessing4j.internal.codec to org.apache.fory.core;

@@ -1,0 +1,62 @@
+package multiprocessing4j.shared;
+
+import multiprocessing4j.internal.shm.SegmentDescriptor;
+import multiprocessing4j.internal.sync.LockDescriptor;
+
+/**
+ * Layout of a shared array's segment ({@link SharedLongArray}, {@link SharedIntArray},
+ * {@link SharedDoubleArray}, {@link SharedByteArray}).
+ *
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |   Lock cell ({@link LockDescriptor}) of {@code lock()}          |   0
+ *  +---------------------------------------------------------------+
+ *  |   Length in elements (long), then padding                     |  64
+ *  +---------------------------------------------------------------+
+ *  |   Elements, 64-byte aligned                                   | 128
+ *  +---------------------------------------------------------------+
+ * </pre>
+ */
+final class SharedArrayDescriptor {
+    static final int KIND_LONG = SegmentDescriptor.kind("ALNG");
+    static final int KIND_INT = SegmentDescriptor.kind("AINT");
+    static final int KIND_DOUBLE = SegmentDescriptor.kind("ADBL");
+    static final int KIND_BYTE = SegmentDescriptor.kind("ABYT");
+
+    /** The lock cell behind {@code lock()}. */
+    static final int LOCK_OFFSET = 0;
+    /** Number of elements (long, written once at creation). */
+    static final int LENGTH_OFFSET = LOCK_OFFSET + LockDescriptor.LENGTH;
+    /** First element. */
+    static final int DATA_OFFSET = LENGTH_OFFSET + SegmentDescriptor.CACHE_LINE_LENGTH;
+
+    private SharedArrayDescriptor() {
+    }
+
+    /**
+     * Payload length for {@code length} elements of {@code elementSize} bytes.
+     *
+     * @throws IllegalArgumentException for a negative or too large length, naming the type
+     */
+    static long payloadLength(String type, long length, int elementSize) {
+        if (length < 0) {
+            throw new IllegalArgumentException(type + " length must not be negative, was " + length);
+        }
+        if (length > (Long.MAX_VALUE - DATA_OFFSET) / elementSize) {
+            throw new IllegalArgumentException(type + " length " + length + " is too large");
+        }
+        return DATA_OFFSET + length * elementSize;
+    }
+
+    /**
+     * Checks that the segment's payload matches the length it declares.
+     *
+     * @throws IllegalArgumentException if it does not
+     */
+    static void checkLength(String name, long payloadLength, long length, int elementSize) {
+        if (length < 0 || length > (payloadLength - DATA_OFFSET) / elementSize) {
+            throw new IllegalArgumentException("shared array '" + name + "' declares " + length + " elements of "
+                    + elementSize + " bytes but its storage holds " + (payloadLength - DATA_OFFSET) + " bytes of data");
+        }
+    }
+}
