@@ -33,7 +33,11 @@ public final class Demos {
             new Demo("child-exception", "an exception thrown in a child, delivered to the parent through a queue and with the exit",
                     ChildException.class, ChildException::main),
             new Demo("log-analysis", "workers take log lines from a ProcessQueue until a sentinel and count errors per component",
-                    LogAnalysis.class, LogAnalysis::main));
+                    LogAnalysis.class, LogAnalysis::main),
+            new Demo("lock-output", "a ProcessLock keeps the reports of 4 worker processes from interleaving",
+                    LockedOutput.class, LockedOutput::main),
+            new Demo("manager-list", "4 worker processes append to a manager's list through their captured proxy",
+                    ManagerList.class, ManagerList::main));
 
     private Demos() {
     }

@@ -49,6 +49,35 @@ class ExamplesTest {
     }
 
     @Test
+    void lockedOutputKeepsEachReportWhole() throws Exception {
+        ExampleJvm.Run run = ExampleJvm.run(LockedOutput.class, Duration.ofSeconds(90));
+
+        assertEquals(0, run.exitCode(), run.output());
+        java.util.List<String> lines = run.output().lines().filter(l -> l.startsWith("worker ")).toList();
+        assertEquals(12, lines.size(), run.output());
+        for (int i = 0; i < 12; i += 3) {
+            String worker = lines.get(i).substring(0, lines.get(i).indexOf(':'));
+            assertEquals(worker + ": begin report", lines.get(i), run.output());
+            assertTrue(lines.get(i + 1).startsWith(worker + ": pid "), run.output());
+            assertEquals(worker + ": end report", lines.get(i + 2), run.output());
+        }
+        assertTrue(run.output().contains("all 4 reports printed whole"), run.output());
+    }
+
+    @Test
+    void managerListGetsEveryWorkersItems() throws Exception {
+        ExampleJvm.Run run = ExampleJvm.run(ManagerList.class, Duration.ofSeconds(90));
+
+        assertEquals(0, run.exitCode(), run.output());
+        for (int w = 1; w <= 4; w++) {
+            for (int i = 1; i <= 3; i++) {
+                assertTrue(run.output().contains("worker " + w + " item " + i), run.output());
+            }
+        }
+        assertTrue(run.output().contains("12 items appended by 4 processes"), run.output());
+    }
+
+    @Test
     void everyRegisteredDemoNamesAMainClass() throws Exception {
         for (Demos.Demo d : Demos.all()) {
             assertTrue(d.name().matches("[a-z][a-z-]*"), d.name());
