@@ -17,6 +17,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,6 +44,8 @@ public final class ChildMain {
 
     private static final CompletableFuture<byte[]> ENTRY = new CompletableFuture<>();
     private static volatile Link link;
+    private static volatile String socketPath;
+    private static long parentPid = -1;
     private static volatile boolean signalled;
     private static volatile boolean parentGone;
     private static volatile boolean exiting;
@@ -51,11 +54,12 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) {
-        long parentPid = Long.getLong(ProcessTree.PARENT_PID_PROPERTY, -1);
+        parentPid = Long.getLong(ProcessTree.PARENT_PID_PROPERTY, -1);
         watchParent(parentPid);
         String[] hello = null;
         try {
             hello = readStdin(System.in);
+            socketPath = hello[0];
             connect(hello[0], Long.parseLong(hello[1]), HexFormat.of().parseHex(hello[2]));
         } catch (IOException | RuntimeException e) {
             System.err.println("multiprocessing4j: this child JVM could not connect to its parent (" + e + "); exiting");
@@ -81,8 +85,9 @@ public final class ChildMain {
             name = in.readUTF();
             CurrentProcess.setName(name);
             Thread.currentThread().setName(name);
+            Codec codec = in.readByte() == Wire.ENTRY_JDK_CODEC ? Codecs.jdkCodec() : Codecs.fromSystemProperty();
             byte[] encoded = in.readNBytes(in.readInt());
-            ChildEntry entry = (ChildEntry) Codecs.fromSystemProperty().decode(encoded);
+            ChildEntry entry = (ChildEntry) codec.decode(encoded);
             entry.run(link);
         } catch (Throwable t) {
             if (!parentGone) { // else the entry only saw its link end: the orphan exit is already under way
@@ -232,6 +237,12 @@ public final class ChildMain {
         }
         parentGone = true;
         Children.orphaned();
+        String path = socketPath;
+        if (path != null && ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != parentPid) {
+            // the parent died (we were re-parented), not merely closed our link: if it was killed while a
+            // launch was pending, its socket directory would outlive it
+            Listener.removeOrphaned(Path.of(path), parentPid);
+        }
         Thread halter = new Thread(() -> {
             try {
                 Thread.sleep(ORPHAN_EXIT_GRACE_MILLIS);
