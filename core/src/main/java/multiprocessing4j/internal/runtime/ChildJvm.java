@@ -311,6 +311,11 @@ public final class ChildJvm implements AutoCloseable {
     private void release() {
         Link l = link;
         if (l != null) {
+            try {
+                l.sendControl(Wire.RELEASE, new byte[0]);
+            } catch (LinkClosedException alreadyGone) {
+                // it ended by itself
+            }
             l.close();
         } else {
             process.destroy();

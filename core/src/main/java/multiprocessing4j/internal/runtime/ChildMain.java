@@ -48,6 +48,10 @@ public final class ChildMain {
     private static long parentPid = -1;
     private static volatile boolean signalled;
     private static volatile boolean parentGone;
+    /** The parent closed our link on purpose ({@link Wire#RELEASE}): it is alive, its socket is its business. */
+    private static volatile boolean released;
+    /** How long a child whose link ended without {@link Wire#RELEASE} waits to see itself re-parented. */
+    private static final long REPARENT_WAIT_MILLIS = 300;
     private static volatile boolean exiting;
 
     private ChildMain() {
@@ -142,6 +146,8 @@ public final class ChildMain {
             public void control(byte type, byte[] payload) {
                 if (type == Wire.ENTRY) {
                     ENTRY.complete(payload);
+                } else if (type == Wire.RELEASE) {
+                    released = true;
                 }
             }
 
@@ -211,6 +217,31 @@ public final class ChildMain {
         }
     }
 
+    /**
+     * A parent killed with SIGKILL while a launch was pending leaves its socket directory behind; its children
+     * are the ones who know where it is. The kernel closes a dying process's sockets before it re-parents its
+     * children, so the end of the link can come a moment before the parent pid changes: wait for that briefly,
+     * unless the parent said it closes the link on purpose.
+     */
+    private static void removeDeadParentsSocket() {
+        String path = socketPath;
+        if (path == null || released) {
+            return;
+        }
+        long deadline = System.nanoTime() + REPARENT_WAIT_MILLIS * 1_000_000;
+        while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parentPid) {
+            if (released || System.nanoTime() > deadline) {
+                return; // the parent is alive
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        Listener.removeOrphaned(Path.of(path), parentPid);
+    }
+
     private static void watchParent(long parentPid) {
         Thread watcher = new Thread(() -> {
             while (true) {
@@ -237,12 +268,6 @@ public final class ChildMain {
         }
         parentGone = true;
         Children.orphaned();
-        String path = socketPath;
-        if (path != null && ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != parentPid) {
-            // the parent died (we were re-parented), not merely closed our link: if it was killed while a
-            // launch was pending, its socket directory would outlive it
-            Listener.removeOrphaned(Path.of(path), parentPid);
-        }
         Thread halter = new Thread(() -> {
             try {
                 Thread.sleep(ORPHAN_EXIT_GRACE_MILLIS);
@@ -253,7 +278,10 @@ public final class ChildMain {
         }, "mp4j-orphan-halt");
         halter.setDaemon(true);
         halter.start();
-        Thread exiter = new Thread(() -> System.exit(ORPHAN_STATUS), "mp4j-orphan-exit");
+        Thread exiter = new Thread(() -> {
+            removeDeadParentsSocket();
+            System.exit(ORPHAN_STATUS);
+        }, "mp4j-orphan-exit");
         exiter.setDaemon(true);
         exiter.start();
     }

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * <p>The socket exists only while a launch is pending: it is bound (in a new directory) by the first
  * {@link #expect} and closed, with its directory removed, when the last pending child has connected,
  * died or been forgotten. A JVM killed with SIGKILL between the two leaves its directory behind; its
- * children remove it when they notice their parent is gone (they know the path), and the next JVM of
+ * children remove it when they notice their parent is gone (they know where it is), and the next JVM of
  * the same user that binds a socket removes any directory whose owner pid is no longer alive.
  * Re-binding costs well under a millisecond, next to a JVM launch.
  */
@@ -198,14 +198,23 @@ final class Listener {
     }
 
     /**
-     * Removes the socket directory of a parent that is gone, given the socket path it handed out; called by
-     * its children, which may be the last to know the path. Only a directory of ours named for that parent's
-     * pid is touched.
+     * Removes the socket directories of a parent that is gone, found next to the socket path it handed out;
+     * called by its children, which may be the last to know where they are. Only directories of ours named for
+     * that parent's pid are touched: a parent killed with SIGKILL between binding for a launch and starting it
+     * left one that no child knows, and any of its children removes it too.
      */
     static void removeOrphaned(Path socketPath, long parentPid) {
         Path dir = socketPath.getParent();
-        if (dir != null && dir.getFileName().toString().startsWith(DIR_PREFIX + parentPid + "-")) {
-            deleteTree(dir);
+        Path base = dir == null ? null : dir.getParent();
+        if (base == null) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base, DIR_PREFIX + parentPid + "-*")) {
+            for (Path d : dirs) {
+                deleteTree(d);
+            }
+        } catch (IOException | SecurityException e) {
+            // best effort: the next root's sweep removes what is left
         }
     }
 

@@ -32,6 +32,9 @@ import java.nio.channels.WritableByteChannel;
  *   <li>child → parent, at the end: {@link #FAILURE} (the entry threw: the encoded exception), then
  *       {@link #EXITING} (an orderly exit: {@code System.exit} or the entry's end) or {@link #SIGNALLED}
  *       ({@code int32 signal}: a SIGTERM/SIGINT/SIGHUP caught, hooks run). Neither before EOF: killed by a signal.</li>
+ *   <li>parent → child {@link #RELEASE}, just before the parent closes a link on purpose ({@link ChildJvm#close()}):
+ *       the child exits as for a lost parent, but knows its parent lives on. An end of the link without it
+ *       means the parent died, and the child removes the socket directory a killed parent may have left.</li>
  * </ol>
  */
 final class Wire {
@@ -42,6 +45,7 @@ final class Wire {
     static final byte FAILURE = 5;
     static final byte EXITING = 6;
     static final byte SIGNALLED = 7;
+    static final byte RELEASE = 8;
 
     /** An entry encoded with the codec both sides use ({@code -Dmp4j.codec}). */
     static final byte ENTRY_SYSTEM_CODEC = 0;
