@@ -1,0 +1,137 @@
+"""CPython counterpart of QueuePipeBench: multiprocessing.Queue and Pipe between processes.
+
+Run: python3 bench/python/queue_pipe_bench.py [variant...]
+Variants (as in the Java harness): queue-8b, queue-1k, queue-2x2 (messages/s), queue-pingpong,
+pipe-pingpong (round trip in us), pipe-1m (recv_bytes of 1 MiB messages, GB/s). Median of 3 runs.
+"""
+import multiprocessing as mp
+import statistics
+import sys
+import time
+
+ctx = mp.get_context("fork")
+
+
+def producer(q, done, count, size):
+    message = b"x" * size
+    start = time.perf_counter_ns()
+    for _ in range(count):
+        q.put(message)
+    end = time.perf_counter_ns()
+    done.put((start, end))
+
+
+def consumer(q, done):
+    m = q.get()
+    start = time.perf_counter_ns()
+    while m:
+        m = q.get()
+    end = time.perf_counter_ns()
+    done.put((start, end))
+
+
+def throughput(producers, consumers, total, size):
+    q, done = ctx.Queue(4096), ctx.Queue()
+    procs = [ctx.Process(target=consumer, args=(q, done)) for _ in range(consumers)]
+    producing = [ctx.Process(target=producer, args=(q, done, total // producers, size)) for _ in range(producers)]
+    procs += producing
+    for p in procs:
+        p.start()
+    for p in producing:
+        p.join()
+    for _ in range(consumers):
+        q.put(b"")
+    first, last = None, None
+    for _ in procs:
+        s, e = done.get()
+        first = s if first is None else min(first, s)
+        last = e if last is None else max(last, e)
+    for p in procs:
+        p.join()
+    return total / ((last - first) / 1e9)
+
+
+def queue_echo(ping, pong, n):
+    for _ in range(n):
+        pong.put(ping.get())
+
+
+def queue_pingpong(rounds):
+    ping, pong = ctx.Queue(4), ctx.Queue(4)
+    p = ctx.Process(target=queue_echo, args=(ping, pong, rounds * 2))
+    p.start()
+    for i in range(rounds):
+        ping.put(i)
+        pong.get()
+    start = time.perf_counter()
+    for i in range(rounds):
+        ping.put(i)
+        pong.get()
+    elapsed = time.perf_counter() - start
+    p.join()
+    return elapsed * 1e6 / rounds
+
+
+def pipe_echo(c, n):
+    for _ in range(n):
+        c.send(c.recv())
+
+
+def pipe_pingpong(rounds):
+    left, right = ctx.Pipe()
+    p = ctx.Process(target=pipe_echo, args=(right, rounds * 2))
+    p.start()
+    for i in range(rounds):
+        left.send(i)
+        left.recv()
+    start = time.perf_counter()
+    for i in range(rounds):
+        left.send(i)
+        left.recv()
+    elapsed = time.perf_counter() - start
+    p.join()
+    return elapsed * 1e6 / rounds
+
+
+def pipe_send(c, n):
+    message = b"x" * (1 << 20)
+    for _ in range(n):
+        c.send_bytes(message)
+
+
+def pipe_bytes(messages):
+    left, right = ctx.Pipe(False)
+    p = ctx.Process(target=pipe_send, args=(right, messages))
+    p.start()
+    for _ in range(messages // 10):
+        left.recv_bytes()
+    start = time.perf_counter()
+    total = 0
+    for _ in range(messages - messages // 10):
+        total += len(left.recv_bytes())
+    elapsed = time.perf_counter() - start
+    p.join()
+    return total / elapsed / 1e9
+
+
+VARIANTS = {
+    "queue-8b": (lambda: throughput(1, 1, 300_000, 8), "msgs/s"),
+    "queue-1k": (lambda: throughput(1, 1, 200_000, 1024), "msgs/s"),
+    "queue-2x2": (lambda: throughput(2, 2, 300_000, 8), "msgs/s"),
+    "queue-pingpong": (lambda: queue_pingpong(10_000), "us round trip"),
+    "pipe-pingpong": (lambda: pipe_pingpong(20_000), "us round trip"),
+    "pipe-1m": (lambda: pipe_bytes(2_000), "GB/s"),
+}
+
+
+def main():
+    names = sys.argv[1:] or list(VARIANTS)
+    for name in names:
+        fn, unit = VARIANTS[name]
+        runs = [fn() for _ in range(3)]
+        print(f"CPython {sys.version.split()[0]} {name:15s} {statistics.median(runs):14,.2f} {unit} "
+              f"(median of 3; runs {[round(r, 2) for r in runs]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,247 @@
+package multiprocessing4j.bench;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+import multiprocessing4j.Connection;
+import multiprocessing4j.Pipe;
+import multiprocessing4j.ProcessQueue;
+import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.internal.platform.Futex;
+import multiprocessing4j.internal.platform.ProcessTree;
+
+/**
+ * Queue and pipe figures between JVMs, side by side with {@code bench/python/queue_pipe_bench.py}:
+ * <ul>
+ *   <li>{@code queue-8b}: 1 producer process to 1 consumer process, 8-byte messages ({@code byte[8]}), messages/s;</li>
+ *   <li>{@code queue-1k}: the same with 1 KiB messages (a queue created with a 1100-byte inline size);</li>
+ *   <li>{@code queue-2x2}: 2 producer processes to 2 consumer processes, 8-byte messages, messages/s;</li>
+ *   <li>{@code queue-pingpong}: round trip of a small message through two queues, µs;</li>
+ *   <li>{@code pipe-pingpong}: round trip of a small object ({@code Integer}) over a duplex pipe, µs;</li>
+ *   <li>{@code pipe-1m}: {@code sendBytes} of 1 MiB messages received with {@code recvBytes}, GB/s.</li>
+ * </ul>
+ * Producers and consumers are separate JVMs started by this one (this JVM only coordinates, except in
+ * the ping-pongs, where it is one side). Each figure is the median of 3 runs.
+ * Run: {@code java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+ * -cp bench/target/classes:core/target/classes:bench/target/lib/* multiprocessing4j.bench.QueuePipeBench [variant...]}
+ */
+public final class QueuePipeBench {
+    private static final int RUNS = 3;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("peer")) {
+            peer(args);
+            return;
+        }
+        List<String> variants = args.length > 0 ? Arrays.asList(args)
+                : List.of("queue-8b", "queue-1k", "queue-2x2", "queue-pingpong", "pipe-pingpong", "pipe-1m");
+        Futex.prepare();
+        Codecs.warmUp();
+        for (String v : variants) {
+            double[] r = new double[RUNS];
+            for (int i = 0; i < RUNS; i++) {
+                r[i] = run(v);
+            }
+            Arrays.sort(r);
+            String unit = v.endsWith("pingpong") ? "us round trip" : v.equals("pipe-1m") ? "GB/s" : "msgs/s";
+            System.out.printf("java %-15s %,14.2f %s (median of %d; runs %s)%n", v, r[RUNS / 2], unit, RUNS, Arrays.toString(r));
+        }
+    }
+
+    private static double run(String variant) throws Exception {
+        return switch (variant) {
+            case "queue-8b" -> throughput(1, 1, 2_000_000, 8, ProcessQueue.DEFAULT_INLINE_BYTES);
+            case "queue-1k" -> throughput(1, 1, 500_000, 1024, 1100);
+            case "queue-2x2" -> throughput(2, 2, 1_000_000, 8, ProcessQueue.DEFAULT_INLINE_BYTES);
+            case "queue-pingpong" -> queuePingPong(50_000);
+            case "pipe-pingpong" -> pipePingPong(50_000);
+            case "pipe-1m" -> pipeBytes(2_000);
+            default -> throw new IllegalArgumentException("unknown variant " + variant);
+        };
+    }
+
+    /** Messages per second from {@code producers} to {@code consumers} processes, {@code total} messages in all. */
+    private static double throughput(int producers, int consumers, int total, int size, int inline) throws Exception {
+        List<Process> peers = new ArrayList<>();
+        try (ProcessQueue<byte[]> q = ProcessQueue.create(4096, inline); ProcessQueue<Long> done = ProcessQueue.create(16)) {
+            for (int c = 0; c < consumers; c++) {
+                peers.add(start("consume", handle(q), handle(done)));
+            }
+            List<Process> producing = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                producing.add(start("produce", handle(q), handle(done), Integer.toString(total / producers), Integer.toString(size)));
+            }
+            peers.addAll(producing);
+            // Each peer reports its start and end times (System.nanoTime is machine-wide on Linux).
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (Process p : producing) {
+                p.waitFor();
+            }
+            // Every producer is done: now one end marker per consumer.
+            for (int c = 0; c < consumers; c++) {
+                q.put(new byte[0]);
+            }
+            for (int i = 0; i < (producers + consumers); i++) {
+                // Pairs of concurrent reporters may interleave: the extremes are what counts.
+                long a = done.take();
+                long b = done.take();
+                first = Math.min(first, Math.min(a, b));
+                last = Math.max(last, Math.max(a, b));
+            }
+            return total / ((last - first) / 1e9);
+        } finally {
+            for (Process p : peers) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static double queuePingPong(int rounds) throws Exception {
+        try (ProcessQueue<Integer> ping = ProcessQueue.create(4); ProcessQueue<Integer> pong = ProcessQueue.create(4)) {
+            Process peer = start("queue-echo", handle(ping), handle(pong), Integer.toString(rounds * 2));
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    ping.put(i);
+                    pong.take();
+                }
+                long start = System.nanoTime();
+                for (int i = 0; i < rounds; i++) {
+                    ping.put(i);
+                    pong.take();
+                }
+                return (System.nanoTime() - start) / 1e3 / rounds;
+            } finally {
+                peer.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static double pipePingPong(int rounds) throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            Process peer = start("pipe-echo", handle(pipe.right()), "", Integer.toString(rounds * 2));
+            try {
+                Connection c = pipe.left();
+                for (int i = 0; i < rounds; i++) {
+                    c.send(i);
+                    c.recv();
+                }
+                long start = System.nanoTime();
+                for (int i = 0; i < rounds; i++) {
+                    c.send(i);
+                    c.recv();
+                }
+                return (System.nanoTime() - start) / 1e3 / rounds;
+            } finally {
+                peer.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static double pipeBytes(int messages) throws Exception {
+        try (Pipe pipe = Pipe.open(false); ProcessQueue<Long> done = ProcessQueue.create(4)) {
+            Process peer = start("pipe-send", handle(pipe.right()), handle(done), Integer.toString(messages));
+            try {
+                Connection c = pipe.left();
+                for (int i = 0; i < messages / 10; i++) {
+                    c.recvBytes();
+                }
+                long start = System.nanoTime();
+                long bytes = 0;
+                for (int i = messages / 10; i < messages; i++) {
+                    bytes += c.recvBytes().length;
+                }
+                return bytes / ((System.nanoTime() - start) / 1e9) / 1e9;
+            } finally {
+                peer.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void peer(String[] args) throws Exception {
+        Futex.prepare();
+        Codecs.warmUp();
+        String mode = args[1];
+        Object a = attach(args[2]);
+        Object b = args[3].isEmpty() ? null : attach(args[3]);
+        switch (mode) {
+            case "produce" -> {
+                ProcessQueue<byte[]> q = (ProcessQueue<byte[]>) a;
+                ProcessQueue<Long> done = (ProcessQueue<Long>) b;
+                int count = Integer.parseInt(args[4]);
+                byte[] message = new byte[Integer.parseInt(args[5])];
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    q.put(message);
+                }
+                long end = System.nanoTime();
+                done.put(start);
+                done.put(end);
+            }
+            case "consume" -> {
+                ProcessQueue<byte[]> q = (ProcessQueue<byte[]>) a;
+                ProcessQueue<Long> done = (ProcessQueue<Long>) b;
+                byte[] m = q.take();
+                long start = System.nanoTime();
+                while (m.length != 0) {
+                    m = q.take();
+                }
+                long end = System.nanoTime();
+                done.put(start);
+                done.put(end);
+            }
+            case "queue-echo" -> {
+                ProcessQueue<Integer> ping = (ProcessQueue<Integer>) a;
+                ProcessQueue<Integer> pong = (ProcessQueue<Integer>) b;
+                for (int i = 0; i < Integer.parseInt(args[4]); i++) {
+                    pong.put(ping.take());
+                }
+            }
+            case "pipe-echo" -> {
+                Connection c = (Connection) a;
+                for (int i = 0; i < Integer.parseInt(args[4]); i++) {
+                    c.send(c.recv());
+                }
+            }
+            case "pipe-send" -> {
+                Connection c = (Connection) a;
+                byte[] message = new byte[1 << 20];
+                for (int i = 0; i < Integer.parseInt(args[4]); i++) {
+                    c.sendBytes(message, 0, message.length);
+                }
+            }
+            default -> throw new IllegalArgumentException(mode);
+        }
+    }
+
+    private static Process start(String mode, String a, String b, String... rest) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xshare:auto",
+                "-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid(),
+                "-cp", System.getProperty("java.class.path"), QueuePipeBench.class.getName(), "peer", mode, a, b));
+        command.addAll(List.of(rest));
+        return new ProcessBuilder(command).inheritIO().start();
+    }
+
+    private static String handle(Object handle) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(handle);
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    private static Object attach(String handle) throws Exception {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(handle)))) {
+            return in.readObject();
+        }
+    }
+}
