@@ -1,0 +1,125 @@
+package multiprocessing4j.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import multiprocessing4j.ProcessPool;
+import multiprocessing4j.ProcessPoolExecutor;
+
+/**
+ * Every figure of the pool issue's table, in one JVM, each the median of a few short runs after a warm-up:
+ * {@code Pool(2).map(x*x)} over 1 M ints (default chunk size), {@code map} over 20 000 ints with chunk
+ * size 1, sequential {@code apply} round trips, executor {@code submit().get()} round trips, 20 000
+ * submits then waiting for all, {@code imapUnordered} over 100 000 items with chunk size 100, and a pool of
+ * two created → first result. Counterpart: {@code bench/python/pool_bench.py}.
+ *
+ * <p>Run: {@code java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+ * -cp <bench jar>:<core jar>:<fory jars> multiprocessing4j.bench.PoolBenchmark [row]}.
+ */
+public final class PoolBenchmark {
+    private static final int RUNS = 5;
+
+    public static void main(String[] args) throws Exception {
+        String only = args.length > 0 ? args[0] : "";
+        if (only.isEmpty() || only.equals("startup")) {
+            startup();
+        }
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            pool.map(x -> x, List.of(1, 2, 3, 4), 1);
+            if (only.isEmpty() || only.equals("map")) {
+                List<Integer> million = IntStream.range(0, 1_000_000).boxed().toList();
+                report("Pool(2).map(x*x), 1,000,000 ints, default chunksize", million.size(),
+                        () -> pool.map(x -> x * x, million), "tasks/s");
+            }
+            if (only.isEmpty() || only.equals("map1")) {
+                List<Integer> items = IntStream.range(0, 20_000).boxed().toList();
+                report("Pool(2).map(x*x), 20,000 ints, chunksize 1", items.size(),
+                        () -> pool.map(x -> x * x, items, 1), "tasks/s");
+            }
+            if (only.isEmpty() || only.equals("apply")) {
+                int n = 20_000;
+                report("Pool(2).apply round trip, one after another", n, () -> {
+                    for (int i = 0; i < n; i++) {
+                        pool.apply(() -> 1);
+                    }
+                }, "us");
+            }
+            if (only.isEmpty() || only.equals("imap")) {
+                List<Integer> items = IntStream.range(0, 100_000).boxed().toList();
+                report("Pool(2).imapUnordered(x*x), 100,000 items, chunksize 100", items.size(), () -> {
+                    Iterator<Integer> it = pool.imapUnordered(x -> x * x, items, 100);
+                    long sum = 0;
+                    while (it.hasNext()) {
+                        sum += it.next();
+                    }
+                    if (sum == 42) {
+                        System.out.println();
+                    }
+                }, "tasks/s");
+            }
+        }
+        try (ProcessPoolExecutor executor = new ProcessPoolExecutor(2)) {
+            executor.submit(() -> 1).get();
+            if (only.isEmpty() || only.equals("submit")) {
+                int n = 20_000;
+                report("ProcessPoolExecutor(2).submit(..).get() round trip", n, () -> {
+                    for (int i = 0; i < n; i++) {
+                        executor.submit(() -> 1).get();
+                    }
+                }, "us");
+            }
+            if (only.isEmpty() || only.equals("submitall")) {
+                int n = 20_000;
+                report("ProcessPoolExecutor(2): submit 20,000 tasks, then wait for all", n, () -> {
+                    List<CompletableFuture<Integer>> futures = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        int v = i;
+                        futures.add(executor.submit(() -> v));
+                    }
+                    for (CompletableFuture<Integer> f : futures) {
+                        f.get();
+                    }
+                }, "tasks/s");
+            }
+        }
+    }
+
+    private static void startup() {
+        double[] ms = new double[RUNS];
+        for (int r = 0; r < RUNS; r++) {
+            long start = System.nanoTime();
+            try (ProcessPool pool = ProcessPool.create(2)) {
+                pool.apply(() -> 1);
+                ms[r] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        System.out.printf("pool of 2 created -> first result (runtime warm spares on): %.1f ms (median of %d; min %.1f)%n",
+                ms[RUNS / 2], RUNS, ms[0]);
+    }
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    private static void report(String name, int count, Body body, String unit) throws Exception {
+        body.run(); // warm-up
+        double[] seconds = new double[RUNS];
+        for (int r = 0; r < RUNS; r++) {
+            long start = System.nanoTime();
+            body.run();
+            seconds[r] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(seconds);
+        double median = seconds[RUNS / 2];
+        if (unit.equals("us")) {
+            System.out.printf("%s: %.2f us per call (median of %d x %d)%n", name, median * 1e6 / count, RUNS, count);
+        } else {
+            System.out.printf("%s: %.0f tasks/s (median of %d x %d)%n", name, count / median, RUNS, count);
+        }
+    }
+}

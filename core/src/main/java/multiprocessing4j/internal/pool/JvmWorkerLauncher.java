@@ -1,0 +1,156 @@
+package multiprocessing4j.internal.pool;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+
+/**
+ * Starts pool workers as JVMs ({@link WorkerProcess}: the runtime's child JVMs, warm spares included).
+ * Each worker connects its two connections back over a Unix-domain socket in a directory only this user can
+ * enter, and proves itself with a per-worker secret that reached it over an authenticated channel (never
+ * the command line, which other users can read). The pool's own wire is this socket rather than the
+ * runtime's link: results are read in bulk into one reused buffer, with no per-message allocation.
+ */
+public final class JvmWorkerLauncher implements WorkerLauncher {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private final List<String> jvmOptions;
+    private volatile boolean closed;
+
+    public JvmWorkerLauncher(List<String> jvmOptions) {
+        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+            throw new UnsupportedOperationException("process pools run on Linux only (this is "
+                    + System.getProperty("os.name") + ")");
+        }
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    @Override
+    public WorkerChannel launch(String name, byte[] initializer, WorkerEvents events) {
+        JvmWorkerChannel channel = new JvmWorkerChannel(name, events);
+        Thread.ofPlatform().daemon().name(name + "-start").start(() -> start(channel, initializer));
+        return channel;
+    }
+
+    /**
+     * The socket lives in a directory of its own, only for as long as the worker takes to connect: a pool
+     * killed with SIGKILL leaves nothing behind in the temporary directory unless a worker was starting.
+     */
+    private void start(JvmWorkerChannel channel, byte[] initializer) {
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("mp4j-pool-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            channel.exited(null, new IllegalStateException("cannot create a socket directory in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e));
+            return;
+        }
+        Path socket = directory.resolve("worker.sock");
+        // should this JVM exit while the worker is still connecting (deleted in reverse order: socket, then directory)
+        directory.toFile().deleteOnExit();
+        socket.toFile().deleteOnExit();
+        WorkerProcess process = null;
+        try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            if (closed) {
+                throw new IllegalStateException("the pool is closed");
+            }
+            server.bind(UnixDomainSocketAddress.of(socket));
+            byte[] secret = new byte[WireFormat.SECRET_LENGTH];
+            RANDOM.nextBytes(secret);
+            process = WorkerProcess.start(jvmOptions, channel.name(), socket, secret);
+            if (!channel.started(process)) {
+                process.kill();
+                channel.exited(process, null);
+                return;
+            }
+            SocketChannel tasks = null;
+            SocketChannel results = null;
+            server.configureBlocking(false);
+            long deadline = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
+            try (Selector selector = Selector.open()) {
+                server.register(selector, SelectionKey.OP_ACCEPT);
+                while (tasks == null || results == null) {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("worker JVM " + channel.name() + " exited with "
+                                + PoolEngine.describeExit(process.exitCode(5_000))
+                                + " before it connected (its stderr, shown above, may say why)");
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new IllegalStateException("worker JVM " + channel.name() + " did not connect within "
+                                + TimeUnit.NANOSECONDS.toSeconds(CONNECT_TIMEOUT_NANOS) + " s");
+                    }
+                    selector.select(50);
+                    selector.selectedKeys().clear();
+                    SocketChannel accepted;
+                    while ((accepted = server.accept()) != null) {
+                        byte kind = handshake(accepted, secret);
+                        if (kind == WireFormat.CONNECTION_TASKS && tasks == null) {
+                            tasks = accepted;
+                        } else if (kind == WireFormat.CONNECTION_RESULTS && results == null) {
+                            results = accepted;
+                        } else {
+                            accepted.close();
+                        }
+                    }
+                }
+            }
+            delete(socket, directory);
+            channel.connected(tasks, results, initializer);
+        } catch (Throwable t) {
+            delete(socket, directory);
+            if (process != null) {
+                process.kill();
+                channel.exited(process, t);
+            } else {
+                channel.exited(null, t);
+            }
+        }
+    }
+
+    /** Reads and checks a connecting worker's secret; returns which connection it is, or 0 if refused. */
+    private static byte handshake(SocketChannel accepted, byte[] secret) throws IOException {
+        accepted.configureBlocking(true);
+        ByteBuffer hello = ByteBuffer.allocate(WireFormat.SECRET_LENGTH + 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (hello.hasRemaining() && System.nanoTime() < deadline) {
+            if (accepted.read(hello) < 0) {
+                break;
+            }
+        }
+        if (hello.hasRemaining()) {
+            return 0;
+        }
+        byte[] got = new byte[WireFormat.SECRET_LENGTH];
+        hello.flip();
+        hello.get(got);
+        byte kind = hello.get();
+        return MessageDigest.isEqual(got, secret) ? kind : 0;
+    }
+
+    private static void delete(Path socket, Path directory) {
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(directory);
+        } catch (IOException ignored) {
+            // only a stale empty directory in the temporary directory would remain
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,147 @@
+package multiprocessing4j.internal.pool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import multiprocessing4j.internal.codec.Codecs;
+import multiprocessing4j.internal.platform.ProcessTree;
+import multiprocessing4j.internal.runtime.ChildJvm;
+import multiprocessing4j.internal.runtime.JvmSpec;
+import multiprocessing4j.internal.runtime.Output;
+
+/**
+ * The process behind a pool worker. By default a child JVM of the runtime ({@link ChildJvm}: a warm spare
+ * when one is ready, the runtime's parent-death watch, Python-style exit codes), handed a
+ * {@link WorkerEntry}. With {@code -Dmp4j.pool.launcher=direct}, a plain {@code java} process running
+ * {@link WorkerMain}, which watches its stdin for the pool's death.
+ */
+abstract class WorkerProcess {
+    static final boolean DIRECT = "direct".equals(System.getProperty("mp4j.pool.launcher"));
+
+    abstract long pid();
+
+    abstract boolean isAlive();
+
+    abstract void kill();
+
+    /** Python's convention: -N for signal N; null if it has not exited within {@code millis}. */
+    abstract Integer exitCode(long millis) throws InterruptedException;
+
+    static WorkerProcess start(List<String> jvmOptions, String name, Path socket, byte[] secret) throws IOException {
+        return DIRECT ? new Direct(jvmOptions, name, socket, secret) : new Runtime(jvmOptions, name, socket, secret);
+    }
+
+    private static final class Runtime extends WorkerProcess {
+        private final ChildJvm jvm;
+
+        Runtime(List<String> jvmOptions, String name, Path socket, byte[] secret) throws IOException {
+            List<String> options = new ArrayList<>(jvmOptions);
+            jvm = ChildJvm.obtain(new JvmSpec(options, Map.of(), null), true);
+            byte[] entry = Codecs.fromSystemProperty().encode(new WorkerEntry(socket.toString(), secret));
+            jvm.handOver(name, entry, true, Output.INHERIT, Output.INHERIT);
+        }
+
+        @Override
+        long pid() {
+            return jvm.pid();
+        }
+
+        @Override
+        boolean isAlive() {
+            return jvm.isAlive();
+        }
+
+        @Override
+        void kill() {
+            jvm.kill();
+        }
+
+        @Override
+        Integer exitCode(long millis) throws InterruptedException {
+            try {
+                return jvm.exit().get(millis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return null;
+            }
+        }
+    }
+
+    private static final class Direct extends WorkerProcess {
+        /** Flags every worker gets: FFM and Fory without warnings, a small fast-starting heap. */
+        static final List<String> DEFAULT_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-Xshare:auto");
+        private final Process process;
+
+        Direct(List<String> jvmOptions, String name, Path socket, byte[] secret) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(DEFAULT_FLAGS);
+            command.add("-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid());
+            command.add("-D" + ProcessTree.PARENT_PID_PROPERTY + "=" + ProcessTree.selfPid());
+            String codec = System.getProperty(Codecs.PROPERTY);
+            if (codec != null) {
+                command.add("-D" + Codecs.PROPERTY + "=" + codec);
+            }
+            command.addAll(jvmOptions);
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(WorkerMain.class.getName());
+            command.add(socket.toString());
+            process = new ProcessBuilder(command).start();
+            forward(process.getInputStream(), System.out, name + "-stdout");
+            forward(process.getErrorStream(), System.err, name + "-stderr");
+            var stdin = process.getOutputStream();
+            stdin.write((HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
+            stdin.flush();
+        }
+
+        /**
+         * Copies a worker's output into this JVM's {@code System.out}/{@code System.err}, line by line. Not
+         * inherited file descriptors: this JVM's own stdout may be a protocol channel (a test runner's), and
+         * a worker's JVM warnings must not corrupt it.
+         */
+        private static void forward(InputStream from, PrintStream to, String name) {
+            Thread.ofVirtual().name(name).start(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(from, StandardCharsets.UTF_8))) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        to.println(line);
+                    }
+                } catch (IOException ignored) {
+                    // the worker is gone
+                }
+            });
+        }
+
+        @Override
+        long pid() {
+            return process.pid();
+        }
+
+        @Override
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        void kill() {
+            process.destroyForcibly();
+        }
+
+        @Override
+        Integer exitCode(long millis) throws InterruptedException {
+            if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+                return null;
+            }
+            int code = process.exitValue();
+            return code > 128 && code < 128 + 65 ? -(code - 128) : code;
+        }
+    }
+}
