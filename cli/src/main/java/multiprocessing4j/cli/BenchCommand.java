@@ -73,6 +73,14 @@ final class BenchCommand {
         DESCRIPTIONS.put("sync.processevent.pingpong", "two ProcessEvents between 2 processes, set / await / clear vs two multiprocessing.Event");
         DESCRIPTIONS.put("shared.array.copy", "a child copies 10 M doubles into a SharedDoubleArray vs a RawArray through a memoryview (GB/s)");
         DESCRIPTIONS.put("shared.array.sum", "summing 10 M shared doubles element by element (GB/s)");
+        DESCRIPTIONS.put("pool.map.1m", "Pool(2).map(x*x) over 1,000,000 ints, default chunk size (tasks/s)");
+        DESCRIPTIONS.put("pool.map.chunk1", "Pool(2).map(x*x) over 20,000 ints, chunk size 1 (tasks/s)");
+        DESCRIPTIONS.put("pool.apply.roundtrip", "Pool(2).apply round trips, one after another");
+        DESCRIPTIONS.put("pool.imapunordered", "Pool(2).imapUnordered(x*x) over 100,000 items, chunk size 100 (tasks/s)");
+        DESCRIPTIONS.put("executor.submit.roundtrip", "ProcessPoolExecutor(2).submit(..).get() round trips");
+        DESCRIPTIONS.put("executor.submit.20k", "ProcessPoolExecutor(2): submit 20,000 tasks, then wait for all (tasks/s)");
+        DESCRIPTIONS.put("pool.startup", "a pool of 2 created until its first result (ours: warm spares; CPython: spawn)");
+        DESCRIPTIONS.put("pool.startup.fork", "CPython's pool start-up with fork (no JVM counterpart)");
         DESCRIPTIONS.put("shm.lifecycle", "SharedMemory create (4 KiB), touch, close, unlink");
         DESCRIPTIONS.put("live.publish", "LiveValue.publish of a small record while another process reads vs setting a Manager Namespace attribute");
         DESCRIPTIONS.put("live.latest.unchanged", "LiveValue.latest() of an unchanged value vs reading the Namespace attribute");
@@ -193,6 +201,7 @@ final class BenchCommand {
         suite.add(javaHarness(java, "QueuePipeBench", QUICK_QUEUE_VARIANTS, List.of()));
         suite.add(javaHarness(java, "ManagerProxyBench", List.of("10000"), List.of("50000")));
         suite.add(javaHarness(java, "SyncBenchmark", QUICK_SYNC_SCENARIOS, List.of()));
+        suite.add(javaHarness(java, "PoolBenchmark", List.of("apply"), List.of()));
         if (python3 != null) {
             Path scripts = root.resolve("bench").resolve("python");
             suite.add(pythonHarness(python3, scripts, "codec_bench.py", List.of("--quick"), List.of()));
@@ -203,6 +212,7 @@ final class BenchCommand {
             suite.add(pythonHarness(python3, scripts, "queue_pipe_bench.py", QUICK_QUEUE_VARIANTS, List.of()));
             suite.add(pythonHarness(python3, scripts, "manager_bench.py", List.of("10000"), List.of("50000")));
             suite.add(pythonHarness(python3, scripts, "sync_bench.py", QUICK_SYNC_SCENARIOS, List.of()));
+            suite.add(pythonHarness(python3, scripts, "pool_bench.py", List.of("apply"), List.of()));
         }
         return suite;
     }

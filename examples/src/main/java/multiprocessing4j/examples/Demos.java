@@ -37,7 +37,9 @@ public final class Demos {
             new Demo("lock-output", "a ProcessLock keeps the reports of 4 worker processes from interleaving",
                     LockedOutput.class, LockedOutput::main),
             new Demo("manager-list", "4 worker processes append to a manager's list through their captured proxy",
-                    ManagerList.class, ManagerList::main));
+                    ManagerList.class, ManagerList::main),
+            new Demo("batch-downloads", "100 downloads from a loopback HTTP server on a ProcessPool, with progress and a failure summary",
+                    BatchDownloads.class, BatchDownloads::main));
 
     private Demos() {
     }
