@@ -28,6 +28,22 @@ def rss_mb(pid):
     raise RuntimeError("no VmRSS")
 
 
+def smaps_mb(pid):
+    pss = priv = shared = 0
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if not line.rstrip().endswith("kB"):
+                continue
+            kb = int(line.split()[1])
+            if line.startswith("Pss:"):
+                pss = kb
+            elif line.startswith("Private_"):
+                priv += kb
+            elif line.startswith("Shared_"):
+                shared += kb
+    return pss / 1024.0, priv / 1024.0, shared / 1024.0
+
+
 def measure(method, n):
     ctx = mp.get_context(method)
     for _ in range(3):
@@ -60,8 +76,10 @@ def main():
     p.start()
     ready.wait(30)
     time.sleep(1)
+    pss, priv, shared = smaps_mb(p.pid)
     rss = rss_mb(p.pid)
-    print(f"python spawn idle child RSS: {rss:.1f} MB")
+    print(f"python spawn idle child: RSS {rss:.1f} MB (Pss {pss:.1f} MB, private {priv:.1f} MB, "
+          f"shared {shared:.1f} MB)")
     print(f"RESULT child.idle.rss {rss:.3f} MB lower-is-better")
     p.kill()
     p.join()

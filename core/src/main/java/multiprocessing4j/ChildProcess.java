@@ -136,7 +136,8 @@ public final class ChildProcess implements AutoCloseable {
             if (state == State.CLOSED) {
                 throw new IllegalStateException("child process " + name + " is closed");
             }
-            byte[] entry = Codecs.fromSystemProperty().encode(new TaskEntry(task));
+            TaskEntry entry = new TaskEntry(task);
+            byte[] encoded = Codecs.fromSystemProperty().encode(entry);
             ChildJvm j;
             try {
                 j = ChildJvm.obtain(spec, warmSpare);
@@ -144,7 +145,7 @@ public final class ChildProcess implements AutoCloseable {
                 throw new UncheckedIOException("could not start a JVM for child process " + name + ": " + e.getMessage(), e);
             }
             try {
-                j.handOver(name, entry, daemon, stdout.internal, stderr.internal);
+                j.handOver(name, entry, encoded, daemon, stdout.internal, stderr.internal);
             } catch (RuntimeException e) {
                 j.close(); // an output file that cannot be opened: the JVM must not be left behind
                 throw e;

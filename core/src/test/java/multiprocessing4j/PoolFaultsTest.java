@@ -278,6 +278,19 @@ class PoolFaultsTest {
         p.close();
     }
 
+    /** Alive and not a zombie waiting to be reaped by whoever adopted it. */
+    static boolean running(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
     @Test
     void whenThePoolsJvmIsKilledEveryWorkerIsGoneWithinASecond() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -296,7 +309,7 @@ class PoolFaultsTest {
             assertEquals(2, pids.size());
             parent.destroyForcibly().waitFor();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (pids.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+            while (pids.stream().anyMatch(PoolFaultsTest::running)) {
                 assertTrue(System.nanoTime() < deadline, "workers still alive 2 s after their parent was killed");
                 Thread.onSpinWait();
             }

@@ -46,6 +46,17 @@ class ProcessTreeTest {
         return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
+    /** The runtime's socket directories of the JVM with this pid: the scenario JVM's temporary directory is /tmp. */
+    private static List<Path> socketDirectories(long pid) {
+        try (var dirs = Files.newDirectoryStream(Path.of("/tmp"), "mp4j-" + pid + "-*")) {
+            List<Path> found = new ArrayList<>();
+            dirs.forEach(found::add);
+            return found;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void childrenAndGrandchildrenOfAParentKilledWithSigkillAreGoneWithinTwoSeconds() throws Exception {
         Process parent = startScenario("orphan");
@@ -59,6 +70,8 @@ class ProcessTreeTest {
             boolean allGone = Await.condition(Duration.ofSeconds(2), () -> tree.stream().allMatch(ProcessTreeTest::gone));
             assertTrue(allGone, "still alive 2 s after the parent's SIGKILL: "
                     + tree.stream().filter(p -> !gone(p)).toList() + "; log: " + Files.readString(dir.resolve("scenario.log")));
+            assertTrue(Await.condition(Duration.ofSeconds(2), () -> socketDirectories(parent.pid()).isEmpty()),
+                    "the killed parent's socket directory outlived it: " + socketDirectories(parent.pid()));
         } finally {
             parent.destroyForcibly();
         }

@@ -21,7 +21,8 @@ import java.util.Arrays;
  *
  * <pre>
  * bin/mvn -q -B -DskipTests -pl bench -am package
- * java -cp 'bench/target/multiprocessing4j-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' \
+ * java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+ *      -cp 'bench/target/multiprocessing4j-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' \
  *      multiprocessing4j.bench.ChildStartBench [iterations]
  * python3 bench/python/child_start.py [iterations]
  * </pre>
@@ -57,14 +58,13 @@ public final class ChildStartBench {
         ChildJvm idle = ChildJvm.launch(JvmSpec.DEFAULT);
         idle.awaitReady(Duration.ofSeconds(30));
         settle();
-        double idleRss = rssMb(idle.pid());
-        System.out.printf("idle child RSS, default options (ready spare, 1 s after ready): %.1f MB%n", idleRss);
-        System.out.printf("RESULT child.idle.rss %.3f MB lower-is-better%n", idleRss);
+        System.out.printf("idle child, default options (ready spare, 1 s after ready): %s%n", memory(idle.pid()));
+        System.out.printf("RESULT child.idle.rss %.3f MB lower-is-better%n", rssMb(idle.pid()));
         Thread.sleep(7000); // the JIT's arenas go back to malloc after 5 s, and malloc_trim returns them
-        System.out.printf("idle child RSS, default options (ready spare, 8 s after ready): %.1f MB%n", rssMb(idle.pid()));
+        System.out.printf("idle child, default options (ready spare, 8 s after ready): %s%n", memory(idle.pid()));
         try (ChildProcess sleeper = ChildProcess.builder(ChildStartBench::sleep).warmSpare(false).start()) {
             Thread.sleep(1500); // let it finish starting and settle: this measures memory, not a condition
-            System.out.printf("idle child RSS, default options (running a sleeping task): %.1f MB%n", rssMb(sleeper.pid()));
+            System.out.printf("idle child, default options (cold, running a sleeping task): %s%n", memory(sleeper.pid()));
             sleeper.kill();
             sleeper.join();
         }
@@ -143,6 +143,29 @@ public final class ChildStartBench {
             }
         }
         throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    /**
+     * RSS, and how much of it is this process's alone: Pss (shared pages divided among the processes that map
+     * them), private (pages no other process maps) and shared (libjvm, the JDK's modules image, class-data archives
+     * mapped by other JVMs too), from {@code /proc/<pid>/smaps_rollup}.
+     */
+    static String memory(long pid) throws IOException {
+        long pss = 0;
+        long priv = 0;
+        long shared = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+            long kb = line.endsWith("kB") ? Long.parseLong(line.replaceAll("\\D", "")) : 0;
+            if (line.startsWith("Pss:")) {
+                pss = kb;
+            } else if (line.startsWith("Private_")) {
+                priv += kb;
+            } else if (line.startsWith("Shared_")) {
+                shared += kb;
+            }
+        }
+        return String.format("RSS %.1f MB (Pss %.1f MB, private %.1f MB, shared %.1f MB)",
+                rssMb(pid), pss / 1024.0, priv / 1024.0, shared / 1024.0);
     }
 
     private static double report(String what, double[] ms) {

@@ -49,7 +49,7 @@ final class BenchCommand {
         DESCRIPTIONS.put("codec.small.roundtrip", "encode + decode a small record (Fory) vs pickle of a dataclass");
         DESCRIPTIONS.put("codec.task.roundtrip", "encode + decode a lambda with two captures vs pickle of a functools.partial");
         DESCRIPTIONS.put("codec.first.roundtrip", "first task round trip in a fresh process, codec start-up included (Fory builds its serializers: a warm spare child pays this before it is declared ready, off the critical path)");
-        DESCRIPTIONS.put("sync.event.pingpong", "round trip between two processes over two events (spin, then futex) vs two multiprocessing.Event");
+        DESCRIPTIONS.put("sync.event.pingpong", "round trip between two processes over two raw futex words (spin, then futex) vs two multiprocessing.Event");
         DESCRIPTIONS.put("futex.pingpong.blocking", "the same round trip with a futex wait/wake every time (no spinning)");
         DESCRIPTIONS.put("child.start.cold", "start -> join of an empty task in a new JVM (no spare) vs Process with the spawn start method");
         DESCRIPTIONS.put("child.start.warm", "the same with a warm spare JVM ready vs the forkserver start method");
@@ -67,6 +67,20 @@ final class BenchCommand {
         DESCRIPTIONS.put("manager.dict.4clients", "four client processes on one manager dict at once (total ops/s)");
         DESCRIPTIONS.put("manager.start", "starting a manager until its first proxy answers (ours: a server in a warm spare JVM; CPython: fork)");
         DESCRIPTIONS.put("manager.serve.inprocess", "Manager.serve() in this JVM until the first proxy answers");
+        DESCRIPTIONS.put("sync.counter.locked", "2 processes increment one SharedLong under its lock() vs a Value under get_lock() (millions/s)");
+        DESCRIPTIONS.put("sync.counter.atomic", "2 processes incrementAndGet one SharedLong (millions/s; Python has no atomic Value)");
+        DESCRIPTIONS.put("sync.lock.uncontended", "ProcessLock lock + unlock in one thread vs Lock acquire + release (millions of pairs/s)");
+        DESCRIPTIONS.put("sync.processevent.pingpong", "two ProcessEvents between 2 processes, set / await / clear vs two multiprocessing.Event");
+        DESCRIPTIONS.put("shared.array.copy", "a child copies 10 M doubles into a SharedDoubleArray vs a RawArray through a memoryview (GB/s)");
+        DESCRIPTIONS.put("shared.array.sum", "summing 10 M shared doubles element by element (GB/s)");
+        DESCRIPTIONS.put("pool.map.1m", "Pool(2).map(x*x) over 1,000,000 ints, default chunk size (tasks/s)");
+        DESCRIPTIONS.put("pool.map.chunk1", "Pool(2).map(x*x) over 20,000 ints, chunk size 1 (tasks/s)");
+        DESCRIPTIONS.put("pool.apply.roundtrip", "Pool(2).apply round trips, one after another");
+        DESCRIPTIONS.put("pool.imapunordered", "Pool(2).imapUnordered(x*x) over 100,000 items, chunk size 100 (tasks/s)");
+        DESCRIPTIONS.put("executor.submit.roundtrip", "ProcessPoolExecutor(2).submit(..).get() round trips");
+        DESCRIPTIONS.put("executor.submit.20k", "ProcessPoolExecutor(2): submit 20,000 tasks, then wait for all (tasks/s)");
+        DESCRIPTIONS.put("pool.startup", "a pool of 2 created until its first result (ours: warm spares; CPython: spawn)");
+        DESCRIPTIONS.put("pool.startup.fork", "CPython's pool start-up with fork (no JVM counterpart)");
         DESCRIPTIONS.put("shm.lifecycle", "SharedMemory create (4 KiB), touch, close, unlink");
         DESCRIPTIONS.put("live.publish", "LiveValue.publish of a small record while another process reads vs setting a Manager Namespace attribute");
         DESCRIPTIONS.put("live.latest.unchanged", "LiveValue.latest() of an unchanged value vs reading the Namespace attribute");
@@ -76,6 +90,9 @@ final class BenchCommand {
 
     /** The queue and pipe figures a --quick run measures: one throughput, two round trips. */
     private static final List<String> QUICK_QUEUE_VARIANTS = List.of("queue-8b", "queue-pingpong", "pipe-pingpong");
+
+    /** The synchronisation figures a --quick run measures (the 10 M-double array ones take longest). */
+    private static final List<String> QUICK_SYNC_SCENARIOS = List.of("locked", "uncontended", "pingpong");
 
     private BenchCommand() {
     }
@@ -183,6 +200,8 @@ final class BenchCommand {
         suite.add(javaHarness(java, "LiveValueBench", List.of("--quick"), List.of()));
         suite.add(javaHarness(java, "QueuePipeBench", QUICK_QUEUE_VARIANTS, List.of()));
         suite.add(javaHarness(java, "ManagerProxyBench", List.of("10000"), List.of("50000")));
+        suite.add(javaHarness(java, "SyncBenchmark", QUICK_SYNC_SCENARIOS, List.of()));
+        suite.add(javaHarness(java, "PoolBenchmark", List.of("apply"), List.of()));
         if (python3 != null) {
             Path scripts = root.resolve("bench").resolve("python");
             suite.add(pythonHarness(python3, scripts, "codec_bench.py", List.of("--quick"), List.of()));
@@ -192,6 +211,8 @@ final class BenchCommand {
             suite.add(pythonHarness(python3, scripts, "live_value_namespace.py", List.of("--quick"), List.of()));
             suite.add(pythonHarness(python3, scripts, "queue_pipe_bench.py", QUICK_QUEUE_VARIANTS, List.of()));
             suite.add(pythonHarness(python3, scripts, "manager_bench.py", List.of("10000"), List.of("50000")));
+            suite.add(pythonHarness(python3, scripts, "sync_bench.py", QUICK_SYNC_SCENARIOS, List.of()));
+            suite.add(pythonHarness(python3, scripts, "pool_bench.py", List.of("apply"), List.of()));
         }
         return suite;
     }

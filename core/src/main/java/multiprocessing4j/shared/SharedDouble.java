@@ -13,7 +13,6 @@ import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
 import multiprocessing4j.internal.shm.SharedSegment;
-import multiprocessing4j.internal.sync.LockViews;
 import multiprocessing4j.sync.ProcessReentrantLock;
 
 /**
@@ -58,11 +57,12 @@ public final class SharedDouble implements AutoCloseable, Serializable {
 
     private final transient SharedSegment segment;
     private final transient MemorySegment cell;
-    private transient volatile ProcessReentrantLock lock;
+    private final transient EmbeddedLock lock;
 
     private SharedDouble(SharedSegment segment) {
         this.segment = segment;
         this.cell = segment.payload();
+        this.lock = new EmbeddedLock(segment, SharedValueDescriptor.LOCK_OFFSET);
     }
 
     /** Creates a shared value of 0. */
@@ -169,17 +169,7 @@ public final class SharedDouble implements AutoCloseable, Serializable {
      * same lock in every process. It is closed and unlinked with this value.
      */
     public ProcessReentrantLock lock() {
-        ProcessReentrantLock l = lock;
-        if (l == null) {
-            synchronized (this) {
-                l = lock;
-                if (l == null) {
-                    l = LockViews.reentrantLockAt(segment, SharedValueDescriptor.LOCK_OFFSET);
-                    lock = l;
-                }
-            }
-        }
-        return l;
+        return lock.get();
     }
 
     /** The name other processes attach with. */

@@ -1,7 +1,6 @@
 package multiprocessing4j.shared;
 
 import static multiprocessing4j.shared.SharedArrayDescriptor.DATA_OFFSET;
-import static multiprocessing4j.shared.SharedArrayDescriptor.LENGTH_OFFSET;
 
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -13,7 +12,6 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 import multiprocessing4j.internal.shm.SharedSegment;
-import multiprocessing4j.internal.sync.LockViews;
 import multiprocessing4j.sync.ProcessReentrantLock;
 
 /**
@@ -65,15 +63,14 @@ public final class SharedDoubleArray implements AutoCloseable, Serializable {
     private final transient MemorySegment cell;
     private final transient MemorySegment data;
     private final transient long length;
-    private transient volatile ProcessReentrantLock lock;
+    private final transient EmbeddedLock lock;
 
     private SharedDoubleArray(SharedSegment segment) {
         this.segment = segment;
         this.cell = segment.payload();
-        long n = cell.get(ValueLayout.JAVA_LONG, LENGTH_OFFSET);
-        SharedArrayDescriptor.checkLength(segment.name(), cell.byteSize(), n, SIZE);
-        this.length = n;
-        this.data = cell.asSlice(DATA_OFFSET, n * SIZE);
+        this.lock = new EmbeddedLock(segment, SharedArrayDescriptor.LOCK_OFFSET);
+        this.length = SharedArrayDescriptor.length(segment, SIZE);
+        this.data = cell.asSlice(DATA_OFFSET, length * SIZE);
     }
 
     /**
@@ -82,10 +79,7 @@ public final class SharedDoubleArray implements AutoCloseable, Serializable {
      * @throws IllegalArgumentException if {@code length} is negative or does not fit in /dev/shm
      */
     public static SharedDoubleArray create(long length) {
-        long payload = SharedArrayDescriptor.payloadLength("SharedDoubleArray", length, SIZE);
-        SharedSegment segment = SharedSegment.create(null, SharedArrayDescriptor.KIND_DOUBLE, payload);
-        segment.payload().set(ValueLayout.JAVA_LONG, LENGTH_OFFSET, length);
-        return new SharedDoubleArray(segment);
+        return new SharedDoubleArray(SharedArrayDescriptor.create("SharedDoubleArray", SharedArrayDescriptor.KIND_DOUBLE, length, SIZE));
     }
 
     /** Creates a shared array holding a copy of {@code values}. */
@@ -169,19 +163,14 @@ public final class SharedDoubleArray implements AutoCloseable, Serializable {
      * @throws IllegalStateException if this array has more elements than a Java array can hold
      */
     public double[] toArray() {
-        if (length > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("SharedDoubleArray of " + length + " elements does not fit a Java array: use copyTo with a range");
-        }
-        double[] copy = new double[(int) length];
+        double[] copy = new double[SharedArrayDescriptor.javaArrayLength("SharedDoubleArray", length)];
         copyTo(0, copy, 0, copy.length);
         return copy;
     }
 
     /** The elements as a memory segment of {@code length() * 8} bytes (native byte order), valid until {@link #close()}. */
     public MemorySegment segment() {
-        if (segment.isClosed()) {
-            throw new IllegalStateException("SharedDoubleArray '" + name() + "' is closed in this process: attach again to use it");
-        }
+        SharedArrayDescriptor.checkOpen(segment, "SharedDoubleArray");
         return data;
     }
 
@@ -190,17 +179,7 @@ public final class SharedDoubleArray implements AutoCloseable, Serializable {
      * same lock in every process. It is closed and unlinked with this array.
      */
     public ProcessReentrantLock lock() {
-        ProcessReentrantLock l = lock;
-        if (l == null) {
-            synchronized (this) {
-                l = lock;
-                if (l == null) {
-                    l = LockViews.reentrantLockAt(segment, SharedArrayDescriptor.LOCK_OFFSET);
-                    lock = l;
-                }
-            }
-        }
-        return l;
+        return lock.get();
     }
 
     /** The name other processes attach with. */

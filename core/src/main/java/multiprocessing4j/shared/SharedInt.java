@@ -13,7 +13,6 @@ import java.util.function.IntBinaryOperator;
 import java.util.function.IntUnaryOperator;
 
 import multiprocessing4j.internal.shm.SharedSegment;
-import multiprocessing4j.internal.sync.LockViews;
 import multiprocessing4j.sync.ProcessReentrantLock;
 
 /**
@@ -58,11 +57,12 @@ public final class SharedInt implements AutoCloseable, Serializable {
 
     private final transient SharedSegment segment;
     private final transient MemorySegment cell;
-    private transient volatile ProcessReentrantLock lock;
+    private final transient EmbeddedLock lock;
 
     private SharedInt(SharedSegment segment) {
         this.segment = segment;
         this.cell = segment.payload();
+        this.lock = new EmbeddedLock(segment, SharedValueDescriptor.LOCK_OFFSET);
     }
 
     /** Creates a shared value of 0. */
@@ -194,17 +194,7 @@ public final class SharedInt implements AutoCloseable, Serializable {
      * same lock in every process. It is closed and unlinked with this value.
      */
     public ProcessReentrantLock lock() {
-        ProcessReentrantLock l = lock;
-        if (l == null) {
-            synchronized (this) {
-                l = lock;
-                if (l == null) {
-                    l = LockViews.reentrantLockAt(segment, SharedValueDescriptor.LOCK_OFFSET);
-                    lock = l;
-                }
-            }
-        }
-        return l;
+        return lock.get();
     }
 
     /** The name other processes attach with. */

@@ -1,7 +1,6 @@
 package multiprocessing4j.shared;
 
 import static multiprocessing4j.shared.SharedArrayDescriptor.DATA_OFFSET;
-import static multiprocessing4j.shared.SharedArrayDescriptor.LENGTH_OFFSET;
 
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -15,7 +14,6 @@ import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
 import multiprocessing4j.internal.shm.SharedSegment;
-import multiprocessing4j.internal.sync.LockViews;
 import multiprocessing4j.sync.ProcessReentrantLock;
 
 /**
@@ -67,15 +65,14 @@ public final class SharedLongArray implements AutoCloseable, Serializable {
     private final transient MemorySegment cell;
     private final transient MemorySegment data;
     private final transient long length;
-    private transient volatile ProcessReentrantLock lock;
+    private final transient EmbeddedLock lock;
 
     private SharedLongArray(SharedSegment segment) {
         this.segment = segment;
         this.cell = segment.payload();
-        long n = cell.get(ValueLayout.JAVA_LONG, LENGTH_OFFSET);
-        SharedArrayDescriptor.checkLength(segment.name(), cell.byteSize(), n, SIZE);
-        this.length = n;
-        this.data = cell.asSlice(DATA_OFFSET, n * SIZE);
+        this.lock = new EmbeddedLock(segment, SharedArrayDescriptor.LOCK_OFFSET);
+        this.length = SharedArrayDescriptor.length(segment, SIZE);
+        this.data = cell.asSlice(DATA_OFFSET, length * SIZE);
     }
 
     /**
@@ -84,10 +81,7 @@ public final class SharedLongArray implements AutoCloseable, Serializable {
      * @throws IllegalArgumentException if {@code length} is negative or does not fit in /dev/shm
      */
     public static SharedLongArray create(long length) {
-        long payload = SharedArrayDescriptor.payloadLength("SharedLongArray", length, SIZE);
-        SharedSegment segment = SharedSegment.create(null, SharedArrayDescriptor.KIND_LONG, payload);
-        segment.payload().set(ValueLayout.JAVA_LONG, LENGTH_OFFSET, length);
-        return new SharedLongArray(segment);
+        return new SharedLongArray(SharedArrayDescriptor.create("SharedLongArray", SharedArrayDescriptor.KIND_LONG, length, SIZE));
     }
 
     /** Creates a shared array holding a copy of {@code values}. */
@@ -267,19 +261,14 @@ public final class SharedLongArray implements AutoCloseable, Serializable {
      * @throws IllegalStateException if this array has more elements than a Java array can hold
      */
     public long[] toArray() {
-        if (length > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("SharedLongArray of " + length + " elements does not fit a Java array: use copyTo with a range");
-        }
-        long[] copy = new long[(int) length];
+        long[] copy = new long[SharedArrayDescriptor.javaArrayLength("SharedLongArray", length)];
         copyTo(0, copy, 0, copy.length);
         return copy;
     }
 
     /** The elements as a memory segment of {@code length() * 8} bytes (native byte order), valid until {@link #close()}. */
     public MemorySegment segment() {
-        if (segment.isClosed()) {
-            throw new IllegalStateException("SharedLongArray '" + name() + "' is closed in this process: attach again to use it");
-        }
+        SharedArrayDescriptor.checkOpen(segment, "SharedLongArray");
         return data;
     }
 
@@ -288,17 +277,7 @@ public final class SharedLongArray implements AutoCloseable, Serializable {
      * same lock in every process. It is closed and unlinked with this array.
      */
     public ProcessReentrantLock lock() {
-        ProcessReentrantLock l = lock;
-        if (l == null) {
-            synchronized (this) {
-                l = lock;
-                if (l == null) {
-                    l = LockViews.reentrantLockAt(segment, SharedArrayDescriptor.LOCK_OFFSET);
-                    lock = l;
-                }
-            }
-        }
-        return l;
+        return lock.get();
     }
 
     /** The name other processes attach with. */

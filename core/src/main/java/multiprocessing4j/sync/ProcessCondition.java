@@ -114,10 +114,7 @@ public final class ProcessCondition implements Condition, AutoCloseable, Seriali
     }
 
     private static RobustMutex mutexOf(Lock lock) {
-        if (lock instanceof ProcessLock l) {
-            return l.mutex;
-        }
-        if (lock instanceof ProcessReentrantLock l) {
+        if (lock instanceof AbstractProcessLock l) {
             return l.mutex;
         }
         throw new IllegalArgumentException("a ProcessCondition needs a ProcessLock or ProcessReentrantLock, which other "

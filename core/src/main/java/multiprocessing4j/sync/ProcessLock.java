@@ -10,7 +10,6 @@ import java.util.concurrent.locks.Lock;
 
 import multiprocessing4j.internal.shm.SharedSegment;
 import multiprocessing4j.internal.sync.LockDescriptor;
-import multiprocessing4j.internal.sync.RobustMutex;
 
 /**
  * A mutual-exclusion lock shared by threads of any number of processes: Python's
@@ -67,20 +66,12 @@ import multiprocessing4j.internal.sync.RobustMutex;
  * thread, of any process, happen-before actions after a subsequent successful {@code lock()} in
  * another thread, of any process, for memory shared between them (shared segments).
  */
-public final class ProcessLock implements Lock, AutoCloseable, Serializable {
+public final class ProcessLock extends AbstractProcessLock implements Lock, AutoCloseable, Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final transient SharedSegment segment;
-    private final transient long offset;
-    private final transient boolean ownsSegment;
-    final transient RobustMutex mutex;
-
     ProcessLock(SharedSegment segment, long offset, boolean ownsSegment) {
-        this.segment = segment;
-        this.offset = offset;
-        this.ownsSegment = ownsSegment;
-        this.mutex = new RobustMutex(segment.payload(), offset, false);
+        super(segment, offset, ownsSegment, false);
     }
 
     /**
@@ -99,11 +90,7 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
      */
     @Override
     public void lock() {
-        try {
-            mutex.acquire(Long.MAX_VALUE, false);
-        } catch (InterruptedException impossible) {
-            throw new AssertionError(impossible);
-        }
+        acquireUninterruptibly();
     }
 
     /**
@@ -115,12 +102,6 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
     @Override
     public void lockInterruptibly() throws InterruptedException {
         mutex.acquire(Long.MAX_VALUE, true);
-    }
-
-    /** Acquires the lock if it is free now, or if its holder's process has died (see the class comment). */
-    @Override
-    public boolean tryLock() {
-        return mutex.tryAcquire();
     }
 
     /**
@@ -152,63 +133,6 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
     @Override
     public void unlock() {
         mutex.release();
-    }
-
-    /**
-     * Whether the calling thread's current holding of the lock was taken over from a process that
-     * died while holding it (the data it protects may be inconsistent).
-     *
-     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
-     */
-    public boolean previousOwnerDied() {
-        return mutex.previousOwnerDied();
-    }
-
-    /** Whether the calling thread holds the lock. */
-    public boolean isHeldByCurrentThread() {
-        return mutex.isHeldByCurrentThread();
-    }
-
-    /** Whether any thread of any process holds the lock (a dead holder counts until someone takes over). */
-    public boolean isLocked() {
-        return mutex.isLocked();
-    }
-
-    /**
-     * A new condition bound to this lock: a {@link ProcessCondition} with its own shared cell,
-     * usable across processes (its handle carries this lock's handle).
-     */
-    @Override
-    public ProcessCondition newCondition() {
-        return ProcessCondition.create(this);
-    }
-
-    /** The name of the shared storage this lock lives in. */
-    public String name() {
-        return segment.name();
-    }
-
-    SharedSegment segment() {
-        return segment;
-    }
-
-    /** Unmaps the lock in this process (harmless when repeated); does nothing for a lock that lives in another object's storage. */
-    @Override
-    public void close() {
-        if (ownsSegment) {
-            segment.close();
-        }
-    }
-
-    /** Removes the storage's name; processes that have the lock keep using it. Harmless when repeated. */
-    public void unlink() {
-        segment.unlink();
-    }
-
-    @Override
-    public String toString() {
-        int owner = mutex.ownerPid();
-        return "ProcessLock[" + name() + (owner == 0 ? ", unlocked" : ", locked by process " + owner) + "]";
     }
 
     @Serial

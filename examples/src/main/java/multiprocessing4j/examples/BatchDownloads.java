@@ -34,7 +34,7 @@ public final class BatchDownloads {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0) {
-            throw new UsageException("downloads takes no options, got " + String.join(" ", args), "mp4j demo downloads");
+            throw new UsageException("batch-downloads takes no options, got " + String.join(" ", args), "mp4j demo batch-downloads");
         }
         run(System.out);
     }

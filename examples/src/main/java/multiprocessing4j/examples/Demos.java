@@ -40,7 +40,7 @@ public final class Demos {
                     PoolSquares.class, PoolSquares::main),
             new Demo("apply-async", "applyAsync with callbacks: they run on the pool's result thread, in completion order",
                     ApplyAsyncCallbacks.class, ApplyAsyncCallbacks::main),
-            new Demo("lock", "a ProcessLock captured by 4 worker processes keeps each one's block of output whole",
+            new Demo("lock-output", "a ProcessLock captured by 4 worker processes keeps each one's block of output whole",
                     LockedOutput.class, LockedOutput::main),
             new Demo("manager-list", "4 worker processes append to one manager list (Manager.start(), manager.list())",
                     ManagerList.class, ManagerList::main),
@@ -50,7 +50,7 @@ public final class Demos {
                     ExecutorSpeedup.class, ExecutorSpeedup::main),
             new Demo("resize-images", "a batch: draws 24 images, makes their thumbnails in a ProcessPool [count]",
                     ResizeImages.class, ResizeImages::main),
-            new Demo("downloads", "100 downloads from a loopback HTTP server with a live count and the failed URLs",
+            new Demo("batch-downloads", "100 downloads from a loopback HTTP server with a live count and the failed URLs",
                     BatchDownloads.class, BatchDownloads::main),
             new Demo("log-analysis", "workers take log lines from a ProcessQueue until a sentinel and count errors per component",
                     LogAnalysis.class, LogAnalysis::main));

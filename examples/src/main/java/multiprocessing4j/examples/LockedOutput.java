@@ -49,7 +49,7 @@ public final class LockedOutput {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0) {
-            throw new UsageException("lock takes no options, got " + String.join(" ", args), "mp4j demo lock");
+            throw new UsageException("lock-output takes no options, got " + String.join(" ", args), "mp4j demo lock-output");
         }
         Path report = Files.createTempFile("mp4j-lock-example-", ".txt");
         List<ChildProcess> workers = new ArrayList<>();

@@ -68,9 +68,9 @@ class ExamplesTest {
                 Map.entry("child-exception", ChildException.class), Map.entry("queue-exception", QueueException.class),
                 Map.entry("queue", QueueBetweenProcesses.class),
                 Map.entry("pool-map", PoolSquares.class), Map.entry("apply-async", ApplyAsyncCallbacks.class),
-                Map.entry("lock", LockedOutput.class), Map.entry("manager-list", ManagerList.class),
+                Map.entry("lock-output", LockedOutput.class), Map.entry("manager-list", ManagerList.class),
                 Map.entry("pool-manager-list", PoolManagerList.class), Map.entry("executor", ExecutorSpeedup.class),
-                Map.entry("resize-images", ResizeImages.class), Map.entry("downloads", BatchDownloads.class),
+                Map.entry("resize-images", ResizeImages.class), Map.entry("batch-downloads", BatchDownloads.class),
                 Map.entry("log-analysis", LogAnalysis.class));
 
         // then the registry holds exactly those, each name once

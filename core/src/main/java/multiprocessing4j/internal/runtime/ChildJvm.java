@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -52,6 +53,8 @@ public final class ChildJvm implements AutoCloseable {
 
     private final JvmSpec spec;
     private final long launchId;
+    /** Whether it was launched to warm up (a spare, a worker): then its system codec is ready when the entry comes. */
+    private final boolean warm;
     private final Process process;
     private final OutputPump stdout;
     private final OutputPump stderr;
@@ -69,23 +72,29 @@ public final class ChildJvm implements AutoCloseable {
 
     private ChildJvm(JvmSpec spec, boolean warm) throws IOException {
         this.spec = spec;
+        this.warm = warm;
         this.launchId = LAUNCH_IDS.incrementAndGet();
         Listener listener = Listener.get();
         byte[] secret = new byte[Wire.SECRET_LENGTH];
         RANDOM.nextBytes(secret);
-        listener.expect(launchId, secret, this);
+        Path socketPath = listener.expect(launchId, secret, this);
         ProcessBuilder pb = Launcher.processBuilder(spec);
         Process p;
-        synchronized (Children.class) { // a shutdown in progress must see this child, or it must not start
-            Children.checkNotShuttingDown();
-            p = pb.start();
-            this.process = p;
-            Children.register(this);
+        try {
+            synchronized (Children.class) { // a shutdown in progress must see this child, or it must not start
+                Children.checkNotShuttingDown();
+                p = pb.start();
+                this.process = p;
+                Children.register(this);
+            }
+        } catch (IOException | RuntimeException e) {
+            listener.forget(launchId); // nothing will connect: the socket must not stay for it
+            throw e;
         }
         this.stdout = new OutputPump(p.getInputStream(), "mp4j-stdout-" + p.pid());
         this.stderr = new OutputPump(p.getErrorStream(), "mp4j-stderr-" + p.pid());
         try (OutputStream in = p.getOutputStream()) {
-            String hello = listener.socketPath() + "\n" + launchId + "\n" + HexFormat.of().formatHex(secret) + "\n"
+            String hello = socketPath + "\n" + launchId + "\n" + HexFormat.of().formatHex(secret) + "\n"
                     + (warm ? ChildMain.WARM : ChildMain.COLD) + "\n";
             in.write(hello.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -169,10 +178,42 @@ public final class ChildJvm implements AutoCloseable {
      * Gives the child its work: it runs {@code encodedEntry} (an encoded {@link ChildEntry}) as soon as it
      * is ready (at once for a warm spare). From now on its output goes to the given sinks.
      *
-     * @param name   the child's name, as {@code ChildProcess.current().name()} there and in the output prefix
-     * @param daemon whether this JVM's exit kills it (true) or waits for it (false)
+     * @param name         the child's name, as {@code ChildProcess.current().name()} there and in the output prefix
+     * @param encodedEntry the entry, encoded with {@link Codecs#fromSystemProperty()}
+     * @param daemon       whether this JVM's exit kills it (true) or waits for it (false)
      */
     public void handOver(String name, byte[] encodedEntry, boolean daemon, Output out, Output err) {
+        handOver(name, Wire.ENTRY_SYSTEM_CODEC, encodedEntry, daemon, out, err);
+    }
+
+    /**
+     * {@link #handOver(String, byte[], boolean, Output, Output)} for a child that was launched cold, with the
+     * entry itself at hand: such a child has not built the system codec, and building Fory in a fresh JVM
+     * costs ≈ 80 ms, most of a cold start. JDK serialization is already half loaded in any JVM, so the entry
+     * goes as JDK bytes when it can be serialized that way (it nearly always can: a {@link ChildEntry} is
+     * {@link java.io.Serializable}); the child then never builds Fory unless its task does. A warm child, or an
+     * entry JDK serialization refuses, gets {@code encodedEntry}.
+     *
+     * @param encodedEntry {@code entry} encoded with {@link Codecs#fromSystemProperty()} (the caller has
+     *                     done it already, to fail early on what cannot be serialized)
+     */
+    public void handOver(String name, ChildEntry entry, byte[] encodedEntry, boolean daemon, Output out, Output err) {
+        if (!warm && Codecs.fromSystemProperty() != Codecs.jdkCodec()) {
+            byte[] jdk;
+            try {
+                jdk = Codecs.jdkCodec().encode(entry);
+            } catch (RuntimeException notForJdk) {
+                jdk = null; // e.g. a captured value only Fory serializes: the child builds Fory for it
+            }
+            if (jdk != null) {
+                handOver(name, Wire.ENTRY_JDK_CODEC, jdk, daemon, out, err);
+                return;
+            }
+        }
+        handOver(name, Wire.ENTRY_SYSTEM_CODEC, encodedEntry, daemon, out, err);
+    }
+
+    private void handOver(String name, byte codec, byte[] encodedEntry, boolean daemon, Output out, Output err) {
         OutputPump.Sink[] sinks = Output.sinks(out, err, "[" + name + " " + pid() + "] ");
         synchronized (this) {
             if (handedOver) {
@@ -187,6 +228,7 @@ public final class ChildJvm implements AutoCloseable {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(encodedEntry.length + 64);
         try (DataOutputStream data = new DataOutputStream(bytes)) {
             data.writeUTF(name);
+            data.writeByte(codec);
             data.writeInt(encodedEntry.length);
             data.write(encodedEntry);
         } catch (IOException impossible) {
@@ -269,15 +311,16 @@ public final class ChildJvm implements AutoCloseable {
     private void release() {
         Link l = link;
         if (l != null) {
+            try {
+                l.sendControl(Wire.RELEASE, new byte[0]);
+            } catch (LinkClosedException alreadyGone) {
+                // it ended by itself
+            }
             l.close();
         } else {
             process.destroy();
         }
-        try {
-            Listener.get().forget(launchId);
-        } catch (IOException ignored) {
-            // no listener, nothing pending
-        }
+        Listener.get().forget(launchId);
     }
 
     private void awaitGone() {
@@ -329,11 +372,7 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     private void exited() {
-        try {
-            Listener.get().forget(launchId); // it died before connecting: nobody may use its secret now
-        } catch (IOException ignored) {
-            // no listener, nothing pending
-        }
+        Listener.get().forget(launchId); // it died before connecting: nobody may use its secret now
         ready.completeExceptionally(new IllegalStateException(
                 "child JVM " + pid() + " exited with status " + process.exitValue() + " before it was ready"
                         + " (see its stderr; a bad JVM option?)"));

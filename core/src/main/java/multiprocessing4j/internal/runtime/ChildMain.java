@@ -17,7 +17,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -43,19 +45,26 @@ public final class ChildMain {
 
     private static final CompletableFuture<byte[]> ENTRY = new CompletableFuture<>();
     private static volatile Link link;
+    private static volatile String socketPath;
+    private static long parentPid = -1;
     private static volatile boolean signalled;
     private static volatile boolean parentGone;
+    /** The parent closed our link on purpose ({@link Wire#RELEASE}): it is alive, its socket is its business. */
+    private static volatile boolean released;
+    /** How long a child whose link ended without {@link Wire#RELEASE} waits to see itself re-parented. */
+    private static final long REPARENT_WAIT_MILLIS = 300;
     private static volatile boolean exiting;
 
     private ChildMain() {
     }
 
     public static void main(String[] args) {
-        long parentPid = Long.getLong(ProcessTree.PARENT_PID_PROPERTY, -1);
+        parentPid = Long.getLong(ProcessTree.PARENT_PID_PROPERTY, -1);
         watchParent(parentPid);
         String[] hello = null;
         try {
             hello = readStdin(System.in);
+            socketPath = hello[0];
             connect(hello[0], Long.parseLong(hello[1]), HexFormat.of().parseHex(hello[2]));
         } catch (IOException | RuntimeException e) {
             System.err.println("multiprocessing4j: this child JVM could not connect to its parent (" + e + "); exiting");
@@ -81,8 +90,9 @@ public final class ChildMain {
             name = in.readUTF();
             CurrentProcess.setName(name);
             Thread.currentThread().setName(name);
+            Codec codec = in.readByte() == Wire.ENTRY_JDK_CODEC ? Codecs.jdkCodec() : Codecs.fromSystemProperty();
             byte[] encoded = in.readNBytes(in.readInt());
-            ChildEntry entry = (ChildEntry) Codecs.fromSystemProperty().decode(encoded);
+            ChildEntry entry = (ChildEntry) codec.decode(encoded);
             entry.run(link);
         } catch (Throwable t) {
             if (!parentGone) { // else the entry only saw its link end: the orphan exit is already under way
@@ -137,6 +147,8 @@ public final class ChildMain {
             public void control(byte type, byte[] payload) {
                 if (type == Wire.ENTRY) {
                     ENTRY.complete(payload);
+                } else if (type == Wire.RELEASE) {
+                    released = true;
                 }
             }
 
@@ -196,6 +208,7 @@ public final class ChildMain {
      */
     private static void warmUp() {
         Futex.prepare(); // links the first FFM downcall: 50-115 ms that no task should pay
+        warmUpExit();
         try {
             Codecs.warmUp();
             Codec codec = Codecs.fromSystemProperty();
@@ -203,6 +216,47 @@ public final class ChildMain {
             codec.decode(codec.encode(RemoteFailure.capture(new IllegalStateException("warm-up"), codec)));
         } catch (RuntimeException e) {
             // warming up is an optimisation: the real entry will report any real problem
+        }
+    }
+
+    /**
+     * A parent killed with SIGKILL while a launch was pending leaves its socket directory behind; its children
+     * are the ones who know where it is. The kernel closes a dying process's sockets before it re-parents its
+     * children, so the end of the link can come a moment before the parent pid changes: wait for that briefly,
+     * unless the parent said it closes the link on purpose.
+     */
+    private static void removeDeadParentsSocket() {
+        String path = socketPath;
+        if (path == null || released) {
+            return;
+        }
+        long deadline = System.nanoTime() + REPARENT_WAIT_MILLIS * 1_000_000;
+        while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parentPid) {
+            if (released || System.nanoTime() > deadline) {
+                return; // the parent is alive
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        Listener.removeOrphaned(Path.of(path), parentPid);
+    }
+
+    /**
+     * {@code Runtime.exit} first asks {@code System.getLogger("java.lang.Runtime")} whether to log the exit; the
+     * first logger of a JVM looks for its logging backend (a service-loader scan): measured ≈ 5 ms of a trivial
+     * JVM's ≈ 12 ms {@code System.exit}, on every task's critical path. A spare pays it here instead. Side effect:
+     * {@code java.util.logging} is initialised before the task runs, from the command line's {@code -D} options
+     * as it would be later; a task that sets its configuration properties programmatically must call
+     * {@code LogManager.readConfiguration()}, as in any JVM where something logged first.
+     */
+    private static void warmUpExit() {
+        try {
+            System.getLogger("java.lang.Runtime").isLoggable(System.Logger.Level.DEBUG);
+        } catch (RuntimeException | ServiceConfigurationError e) {
+            // a broken logging set-up: the exit will report it as it would have anyway
         }
     }
 
@@ -242,7 +296,10 @@ public final class ChildMain {
         }, "mp4j-orphan-halt");
         halter.setDaemon(true);
         halter.start();
-        Thread exiter = new Thread(() -> System.exit(ORPHAN_STATUS), "mp4j-orphan-exit");
+        Thread exiter = new Thread(() -> {
+            removeDeadParentsSocket();
+            System.exit(ORPHAN_STATUS);
+        }, "mp4j-orphan-exit");
         exiter.setDaemon(true);
         exiter.start();
     }

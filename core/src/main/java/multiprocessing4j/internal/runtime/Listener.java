@@ -13,12 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The one Unix-domain socket on which this JVM's children connect back, and the check that each
+ * The Unix-domain socket on which this JVM's children connect back, and the check that each
  * connection is the child it claims to be.
  *
  * <p>Who can connect: the socket lives in a directory created {@code 0700} (only this user), and a
@@ -28,66 +28,116 @@ import java.util.stream.Stream;
  * A connection that fails the check, or stays silent for {@code HELLO_TIMEOUT}, is closed, and its launch
  * stays pending (a guess does not burn the real child's slot).
  *
- * <p>When this JVM is killed with SIGKILL its directory cannot delete itself; the next JVM of the same
- * user that opens a listener removes the directories whose owner pid is no longer alive.
+ * <p>The socket exists only while a launch is pending: it is bound (in a new directory) by the first
+ * {@link #expect} and closed, with its directory removed, when the last pending child has connected,
+ * died or been forgotten. A JVM killed with SIGKILL between the two leaves its directory behind; its
+ * children remove it when they notice their parent is gone (they know where it is), and the next JVM of
+ * the same user that binds a socket removes any directory whose owner pid is no longer alive.
+ * Re-binding costs well under a millisecond, next to a JVM launch.
  */
 final class Listener {
-    private static final String DIR_PREFIX = "mp4j-";
+    static final String DIR_PREFIX = "mp4j-";
     /** How long a connection may take to send its hello: a child sends it right after connecting. */
     private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
-    private static volatile Listener instance;
+    private static final Listener INSTANCE = new Listener();
 
-    private final Path directory;
-    private final Path socketPath;
-    private final ServerSocketChannel server;
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> pending = new HashMap<>();
+    /** The bound socket while a launch is pending, else {@code null}; guarded by {@code this}. */
+    private Server server;
+    private boolean swept;
+    private boolean shutDown;
 
     private record Pending(byte[] secret, ChildJvm child) {
     }
 
-    private Listener() throws IOException {
+    private record Server(Path directory, Path socketPath, ServerSocketChannel channel) {
+    }
+
+    private Listener() {
+    }
+
+    static Listener get() {
+        return INSTANCE;
+    }
+
+    /**
+     * Registers a launch about to start and makes sure the socket is bound.
+     *
+     * @return the socket's path, to give the child
+     * @throws IOException if the socket could not be bound
+     */
+    synchronized Path expect(long launchId, byte[] secret, ChildJvm child) throws IOException {
+        if (shutDown) {
+            throw new IllegalStateException("this JVM is shutting down: no new child JVM can be started");
+        }
+        if (server == null) {
+            server = bind();
+        }
+        pending.put(launchId, new Pending(secret.clone(), child));
+        return server.socketPath();
+    }
+
+    /** Drops a pending launch (it died, or was closed, before connecting); harmless if it is not pending. */
+    synchronized void forget(long launchId) {
+        if (pending.remove(launchId) != null && pending.isEmpty()) {
+            unbind();
+        }
+    }
+
+    /** Removes and returns the pending launch if the hello proves it, else {@code null}. */
+    private synchronized Pending claim(long launchId, byte[] secret, long pid) {
+        Pending p = pending.get(launchId);
+        if (p == null || !MessageDigest.isEqual(p.secret(), secret) || pid != p.child().pid()) {
+            return null;
+        }
+        forget(launchId);
+        return p;
+    }
+
+    private Server bind() throws IOException {
         Path base = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
         if (base.toString().length() > 60) {
             base = Path.of("/tmp"); // sun_path holds 108 bytes
         }
-        sweepStale(base);
-        directory = Files.createTempDirectory(base, DIR_PREFIX + ProcessHandle.current().pid() + "-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        socketPath = directory.resolve("s");
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socketPath));
-        Thread acceptor = new Thread(this::acceptLoop, "mp4j-listener");
-        acceptor.setDaemon(true);
-        acceptor.start();
-    }
-
-    static Listener get() throws IOException {
-        Listener l = instance;
-        if (l == null) {
-            synchronized (Listener.class) {
-                l = instance;
-                if (l == null) {
-                    l = new Listener();
-                    instance = l;
-                }
-            }
+        if (!swept) {
+            swept = true;
+            sweepStale(base);
         }
-        return l;
+        Path directory = Files.createTempDirectory(base, DIR_PREFIX + ProcessHandle.current().pid() + "-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path socketPath = directory.resolve("s");
+        ServerSocketChannel channel = null;
+        try {
+            channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.bind(UnixDomainSocketAddress.of(socketPath));
+            ServerSocketChannel bound = channel;
+            Thread acceptor = new Thread(() -> acceptLoop(bound), "mp4j-listener");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            return new Server(directory, socketPath, channel);
+        } catch (IOException | RuntimeException | Error e) {
+            if (channel != null) {
+                channel.close();
+            }
+            deleteTree(directory);
+            throw e;
+        }
     }
 
-    Path socketPath() {
-        return socketPath;
+    private void unbind() {
+        Server s = server;
+        server = null;
+        if (s != null) {
+            try {
+                s.channel().close(); // its acceptor sees the close and ends
+            } catch (IOException ignored) {
+                // the directory goes next anyway
+            }
+            deleteTree(s.directory());
+        }
     }
 
-    void expect(long launchId, byte[] secret, ChildJvm child) {
-        pending.put(launchId, new Pending(secret.clone(), child));
-    }
-
-    void forget(long launchId) {
-        pending.remove(launchId);
-    }
-
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocketChannel server) {
         while (server.isOpen()) {
             SocketChannel channel;
             try {
@@ -123,12 +173,11 @@ final class Listener {
             byte[] secret = new byte[Wire.SECRET_LENGTH];
             in.get(secret);
             long pid = in.getLong();
-            Pending p = pending.get(launchId);
-            if (p == null || !MessageDigest.isEqual(p.secret(), secret) || pid != p.child().pid()) {
+            Pending p = claim(launchId, secret, pid);
+            if (p == null) {
                 channel.close();
                 return;
             }
-            pending.remove(launchId);
             p.child().connected(channel);
         } catch (IOException e) {
             try {
@@ -139,18 +188,34 @@ final class Listener {
         }
     }
 
-    /** Closes the socket and removes the directory; at shutdown. */
+    /** Closes the socket and removes its directory, and binds no more; at shutdown. */
     static void shutdown() {
-        Listener l = instance;
-        if (l == null) {
+        synchronized (INSTANCE) {
+            INSTANCE.shutDown = true;
+            INSTANCE.pending.clear();
+            INSTANCE.unbind();
+        }
+    }
+
+    /**
+     * Removes the socket directories of a parent that is gone, found next to the socket path it handed out;
+     * called by its children, which may be the last to know where they are. Only directories of ours named for
+     * that parent's pid are touched: a parent killed with SIGKILL between binding for a launch and starting it
+     * left one that no child knows, and any of its children removes it too.
+     */
+    static void removeOrphaned(Path socketPath, long parentPid) {
+        Path dir = socketPath.getParent();
+        Path base = dir == null ? null : dir.getParent();
+        if (base == null) {
             return;
         }
-        try {
-            l.server.close();
-        } catch (IOException ignored) {
-            // the directory goes next anyway
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base, DIR_PREFIX + parentPid + "-*")) {
+            for (Path d : dirs) {
+                deleteTree(d);
+            }
+        } catch (IOException | SecurityException e) {
+            // best effort: the next root's sweep removes what is left
         }
-        deleteTree(l.directory);
     }
 
     private static void sweepStale(Path base) {

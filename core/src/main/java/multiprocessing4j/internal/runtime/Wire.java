@@ -26,11 +26,15 @@ import java.nio.channels.WritableByteChannel;
  *   <li>child → parent {@link #HELLO}: {@code int64 launchId, 32 bytes secret, int64 pid}. The parent
  *       closes the connection unless the secret is the one it gave that launch (over the child's stdin).</li>
  *   <li>child → parent {@link #READY}: classes loaded and the first native call linked; the JVM is now a warm spare.</li>
- *   <li>parent → child {@link #ENTRY}: {@code UTF name, int32 length, encoded} {@link ChildEntry}. The child runs it.</li>
+ *   <li>parent → child {@link #ENTRY}: {@code UTF name, int8 codec, int32 length, encoded} {@link ChildEntry}, the
+ *       codec being {@link #ENTRY_SYSTEM_CODEC} or {@link #ENTRY_JDK_CODEC}. The child runs it.</li>
  *   <li>either way, any number of {@link #MESSAGE}s: opaque bytes for the entry (pools and managers speak here).</li>
  *   <li>child → parent, at the end: {@link #FAILURE} (the entry threw: the encoded exception), then
  *       {@link #EXITING} (an orderly exit: {@code System.exit} or the entry's end) or {@link #SIGNALLED}
  *       ({@code int32 signal}: a SIGTERM/SIGINT/SIGHUP caught, hooks run). Neither before EOF: killed by a signal.</li>
+ *   <li>parent → child {@link #RELEASE}, just before the parent closes a link on purpose ({@link ChildJvm#close()}):
+ *       the child exits as for a lost parent, but knows its parent lives on. An end of the link without it
+ *       means the parent died, and the child removes the socket directory a killed parent may have left.</li>
  * </ol>
  */
 final class Wire {
@@ -41,6 +45,12 @@ final class Wire {
     static final byte FAILURE = 5;
     static final byte EXITING = 6;
     static final byte SIGNALLED = 7;
+    static final byte RELEASE = 8;
+
+    /** An entry encoded with the codec both sides use ({@code -Dmp4j.codec}). */
+    static final byte ENTRY_SYSTEM_CODEC = 0;
+    /** An entry encoded with JDK serialization: for a cold child, which need not build the system codec. */
+    static final byte ENTRY_JDK_CODEC = 1;
 
     /** Length of the per-launch secret, in bytes. */
     static final int SECRET_LENGTH = 32;

@@ -92,13 +92,16 @@ public final class SegmentTracker {
 
     /** Whether some process holds the tracker lock of the tree rooted at {@code rootPid}. */
     static boolean isTrackerRunning(long rootPid) {
-        try (FileChannel channel = FileChannel.open(lockFile(rootPid), Set.of(StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        // Never creates the lock file: only a tracker does, and it removes the file when it is done, so a
+        // check made after a tracker finished must not leave a file behind in /dev/shm.
+        try (FileChannel channel = FileChannel.open(lockFile(rootPid), StandardOpenOption.WRITE)) {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 return true;
             }
             lock.release();
+            return false;
+        } catch (java.nio.file.NoSuchFileException e) {
             return false;
         } catch (IOException e) {
             throw new IllegalStateException("cannot check the shared-memory tracker lock " + lockFile(rootPid), e);
