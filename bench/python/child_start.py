@@ -61,6 +61,9 @@ def measure(method, n):
     samples.sort()
     print(f"python {method:<10} start->join empty task median {samples[len(samples) // 2]:7.2f} ms  "
           f"mean {statistics.mean(samples):7.2f} ms  min {samples[0]:7.2f} ms  max {samples[-1]:7.2f} ms  (n={n})")
+    # RESULT lines for `mp4j bench`: spawn pairs with a cold JVM start, forkserver with a warm spare.
+    figure = {"spawn": "child.start.cold", "forkserver": "child.start.warm", "fork": "child.start.fork"}[method]
+    print(f"RESULT {figure} {samples[len(samples) // 2]:.3f} ms lower-is-better")
 
 
 def main():
@@ -74,8 +77,10 @@ def main():
     ready.wait(30)
     time.sleep(1)
     pss, priv, shared = smaps_mb(p.pid)
-    print(f"python spawn idle child: RSS {rss_mb(p.pid):.1f} MB (Pss {pss:.1f} MB, private {priv:.1f} MB, "
+    rss = rss_mb(p.pid)
+    print(f"python spawn idle child: RSS {rss:.1f} MB (Pss {pss:.1f} MB, private {priv:.1f} MB, "
           f"shared {shared:.1f} MB)")
+    print(f"RESULT child.idle.rss {rss:.3f} MB lower-is-better")
     p.kill()
     p.join()
 

@@ -9,6 +9,7 @@ counterpart is a functools.partial of a module-level function with two bound arg
 import dataclasses
 import functools
 import pickle
+import sys
 import time
 import timeit
 
@@ -37,11 +38,16 @@ def main():
     first_us = (time.perf_counter_ns() - t0) / 1000
     order = Order(42, "acme", 99.5, 3)
     dumps, loads, proto = pickle.dumps, pickle.loads, pickle.HIGHEST_PROTOCOL
-    small = per_call_ns(lambda: loads(dumps(order, proto)), 200_000)
-    lam = per_call_ns(lambda: loads(dumps(task, proto)), 200_000)
+    number = 50_000 if "--quick" in sys.argv else 200_000
+    small = per_call_ns(lambda: loads(dumps(order, proto)), number)
+    lam = per_call_ns(lambda: loads(dumps(task, proto)), number)
     print(f"pickle smallObjectRoundTrip {small:.0f} ns")
     print(f"pickle taskRoundTrip (partial) {lam:.0f} ns")
     print(f"pickle first task round trip in this process {first_us:.0f} us")
+    # RESULT lines: the `mp4j bench` convention (figure, value, unit, direction).
+    print(f"RESULT codec.small.roundtrip {small:.3f} ns lower-is-better")
+    print(f"RESULT codec.task.roundtrip {lam:.3f} ns lower-is-better")
+    print(f"RESULT codec.first.roundtrip {first_us:.3f} us lower-is-better")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ def main():
     p.join()
     print(f"CPython {sys.version.split()[0]} multiprocessing.Event ping-pong round trip: "
           f"{statistics.median(results):.2f} us (median of {runs} x {rounds} rounds)")
+    print(f"RESULT sync.event.pingpong {statistics.median(results):.3f} us lower-is-better")
 
 
 if __name__ == "__main__":

@@ -106,6 +106,15 @@ def main():
     results["start-up Manager() (fork) until first reply (us)"] = startup()
     for k, v in results.items():
         print("%-60s %12s" % (k, "{:,.0f}".format(v)))
+    # The `mp4j bench` convention: RESULT <figure> <value> <unit> <higher|lower>-is-better.
+    figures = {"list.append(ops/s,another-process)": "manager.list.append", "dict-put/get(ops/s)": "manager.dict.putget",
+               "namespace-set/get(ops/s)": "manager.namespace.setget",
+               "dict put/get, 4 clients at once (total)": "manager.dict.4clients",
+               "start-up Manager() (fork) until first reply (us)": "manager.start"}
+    for k, v in results.items():
+        figure = figures[k]
+        unit, direction = ("us", "lower-is-better") if figure == "manager.start" else ("ops/s", "higher-is-better")
+        print(f"RESULT {figure} {v:.3f} {unit} {direction}")
 
 
 if __name__ == "__main__":

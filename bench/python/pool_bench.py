@@ -33,8 +33,25 @@ def report(name, count, body, unit):
     median = statistics.median(times)
     if unit == "us":
         print(f"CPython {name}: {median * 1e6 / count:.2f} us per call (median of {RUNS} x {count})")
+        print(f"RESULT {figure(name)} {median * 1e6 / count:.3f} us lower-is-better")
     else:
         print(f"CPython {name}: {count / median:.0f} tasks/s (median of {RUNS} x {count})")
+        print(f"RESULT {figure(name)} {count / median:.3f} tasks/s higher-is-better")
+
+
+def figure(name):
+    # The `mp4j bench` figure id of a row; PoolBenchmark names its rows the same.
+    if "1,000,000" in name:
+        return "pool.map.1m"
+    if name.endswith("chunksize 1"):
+        return "pool.map.chunk1"
+    if "apply round trip" in name:
+        return "pool.apply.roundtrip"
+    if "imap" in name.lower():
+        return "pool.imapunordered"
+    if "round trip" in name:
+        return "executor.submit.roundtrip"
+    return "executor.submit.20k"
 
 
 def startup(method):
@@ -48,6 +65,8 @@ def startup(method):
             times.append((time.perf_counter() - start) * 1e3)
     print(f"CPython pool of 2 created -> first result ({method}): {statistics.median(times):.1f} ms "
           f"(median of {RUNS}; min {min(times):.1f})")
+    # spawn is the comparable start method (a JVM cannot fork); fork gets its own figure.
+    print(f"RESULT {'pool.startup' if method == 'spawn' else 'pool.startup.fork'} {statistics.median(times):.3f} ms lower-is-better")
 
 
 def main():

@@ -131,6 +131,11 @@ def main():
         runs = [fn() for _ in range(3)]
         print(f"CPython {sys.version.split()[0]} {name:15s} {statistics.median(runs):14,.2f} {unit} "
               f"(median of 3; runs {[round(r, 2) for r in runs]})")
+        # The `mp4j bench` convention: RESULT <figure> <value> <unit> <higher|lower>-is-better.
+        round_trip = name.endswith("pingpong")
+        result_unit = "us" if round_trip else "GB/s" if name == "pipe-1m" else "msgs/s"
+        direction = "lower-is-better" if round_trip else "higher-is-better"
+        print(f"RESULT {name.replace('-', '.')} {statistics.median(runs):.3f} {result_unit} {direction}")
 
 
 if __name__ == "__main__":

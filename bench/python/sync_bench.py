@@ -18,10 +18,18 @@ DOUBLES = 10_000_000
 ctx = mp.get_context("fork")
 
 
-def report(what, results, unit):
+FIGURES = {"locked": "sync.counter.locked", "uncontended": "sync.lock.uncontended",
+           "pingpong": "sync.processevent.pingpong", "copy": "shared.array.copy", "sum": "shared.array.sum"}
+
+
+def report(name, what, results, unit):
     results = sorted(results)
     print(f"CPython {sys.version.split()[0]} {what + ':':<42} {statistics.median(results):10.2f} {unit} "
           f"(median of {RUNS}; min {results[0]:.2f}, max {results[-1]:.2f})")
+    # The `mp4j bench` convention: RESULT <figure> <value> <unit> <higher|lower>-is-better.
+    result_unit = unit.replace("M increments/s", "M/s").replace("M pairs/s", "M/s")
+    direction = "lower-is-better" if unit == "us" else "higher-is-better"
+    print(f"RESULT {FIGURES[name]} {statistics.median(results):.3f} {result_unit} {direction}")
 
 
 def counter_peer(value, start, end):
@@ -142,7 +150,7 @@ SCENARIOS = {
 def main():
     for name in sys.argv[1:] or list(SCENARIOS):
         what, fn, unit = SCENARIOS[name]
-        report(what, fn(), unit)
+        report(name, what, fn(), unit)
 
 
 if __name__ == "__main__":

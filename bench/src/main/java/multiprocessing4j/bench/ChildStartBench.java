@@ -49,8 +49,9 @@ public final class ChildStartBench {
             }
             warm[i] = runOnce(true);
         }
-        report("start->join empty task, cold (no spare)", cold);
-        report("start->join empty task, warm (spare ready)", warm);
+        // RESULT lines for mp4j bench: cold pairs with CPython's spawn, warm (a spare) with its forkserver.
+        System.out.printf("RESULT child.start.cold %.3f ms lower-is-better%n", report("start->join empty task, cold (no spare)", cold));
+        System.out.printf("RESULT child.start.warm %.3f ms lower-is-better%n", report("start->join empty task, warm (spare ready)", warm));
 
         linkRoundTrip();
 
@@ -58,6 +59,7 @@ public final class ChildStartBench {
         idle.awaitReady(Duration.ofSeconds(30));
         settle();
         System.out.printf("idle child, default options (ready spare, 1 s after ready): %s%n", memory(idle.pid()));
+        System.out.printf("RESULT child.idle.rss %.3f MB lower-is-better%n", rssMb(idle.pid()));
         Thread.sleep(7000); // the JIT's arenas go back to malloc after 5 s, and malloc_trim returns them
         System.out.printf("idle child, default options (ready spare, 8 s after ready): %s%n", memory(idle.pid()));
         try (ChildProcess sleeper = ChildProcess.builder(ChildStartBench::sleep).warmSpare(false).start()) {
@@ -166,11 +168,12 @@ public final class ChildStartBench {
                 rssMb(pid), pss / 1024.0, priv / 1024.0, shared / 1024.0);
     }
 
-    private static void report(String what, double[] ms) {
+    private static double report(String what, double[] ms) {
         double[] s = ms.clone();
         Arrays.sort(s);
         double mean = Arrays.stream(s).average().orElse(0);
         System.out.printf("%-45s median %7.2f ms  mean %7.2f ms  min %7.2f ms  max %7.2f ms  (n=%d)%n",
                 what, s[s.length / 2], mean, s[0], s[s.length - 1], s.length);
+        return s[s.length / 2];
     }
 }

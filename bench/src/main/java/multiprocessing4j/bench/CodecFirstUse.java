@@ -52,5 +52,6 @@ public final class CodecFirstUse {
         System.out.printf("codec=%s warmUp=%s create=%d us firstEncode=%d us firstDecode=%d us firstTotal=%d us secondLambdaAndRecord=%d us%n",
                 System.getProperty(Codecs.PROPERTY, "fory"), warm, (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000,
                 (t3 - t0) / 1000, (t4 - t3) / 1000);
+        System.out.printf("RESULT codec.first.roundtrip %.3f us lower-is-better%n", (t3 - t0) / 1000.0);
     }
 }

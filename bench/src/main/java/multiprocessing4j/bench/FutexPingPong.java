@@ -21,7 +21,8 @@ import multiprocessing4j.shared.SharedMemory;
  *   count, and {@code Futex.wakeIfWaiting}, as the library's primitives do.</li>
  * </ul>
  * Run: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/classes:core/target/classes
- * multiprocessing4j.bench.FutexPingPong [rounds] [variant...]}. Prints the median of five runs.
+ * multiprocessing4j.bench.FutexPingPong [rounds] [variant...]}. Prints the median of five runs, and a
+ * {@code RESULT} line per variant for {@code mp4j bench}.
  */
 public final class FutexPingPong {
     // Cell layout: ping word and its waiter count on one cache line, pong and its count on the next.
@@ -40,8 +41,12 @@ public final class FutexPingPong {
         List<String> variants = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("futex", "spin");
         Futex.prepare();
         for (String variant : variants) {
+            double roundTrip = run(variant, rounds);
             System.out.printf("futex ping-pong %-5s round trip: %.2f us (median of 5 x %d rounds, native futex: %s)%n",
-                    variant, run(variant, rounds), rounds, Futex.isNative());
+                    variant, roundTrip, rounds, Futex.isNative());
+            // The spin-then-block variant is what the library's events use: it is the one compared with CPython's Event.
+            System.out.printf("RESULT %s %.3f us lower-is-better%n",
+                    variant.equals("spin") ? "sync.event.pingpong" : "futex.pingpong.blocking", roundTrip);
         }
     }
 

@@ -69,6 +69,19 @@ public final class ManagerProxyBench {
         for (Map.Entry<String, Double> e : results.entrySet()) {
             System.out.printf("%-60s %,12.0f%n", e.getKey(), e.getValue());
         }
+        // The mp4j bench convention (distinct from the clients' internal RESULT lines, which go to this JVM only).
+        for (Map.Entry<String, Double> e : results.entrySet()) {
+            String k = e.getKey();
+            String figure = k.startsWith("list.append") ? "manager.list.append"
+                    : k.startsWith("dict-put/get") ? "manager.dict.putget"
+                    : k.startsWith("namespace-set/get") ? "manager.namespace.setget"
+                    : k.startsWith("dict put/get, 4 clients") ? "manager.dict.4clients"
+                    : k.startsWith("start-up Manager.start()") ? "manager.start"
+                    : "manager.serve.inprocess";
+            boolean startUp = figure.equals("manager.start") || figure.equals("manager.serve.inprocess");
+            System.out.printf("RESULT %s %.3f %s %s%n", figure, e.getValue(), startUp ? "us" : "ops/s",
+                    startUp ? "lower-is-better" : "higher-is-better");
+        }
     }
 
     private static List<String> runClients(Manager manager, String mode, int ops, int count, String handle)

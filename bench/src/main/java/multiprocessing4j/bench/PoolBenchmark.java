@@ -100,6 +100,7 @@ public final class PoolBenchmark {
         Arrays.sort(ms);
         System.out.printf("pool of 2 created -> first result (runtime warm spares on): %.1f ms (median of %d; min %.1f)%n",
                 ms[RUNS / 2], RUNS, ms[0]);
+        System.out.printf("RESULT pool.startup %.3f ms lower-is-better%n", ms[RUNS / 2]);
     }
 
     interface Body {
@@ -118,8 +119,20 @@ public final class PoolBenchmark {
         double median = seconds[RUNS / 2];
         if (unit.equals("us")) {
             System.out.printf("%s: %.2f us per call (median of %d x %d)%n", name, median * 1e6 / count, RUNS, count);
+            System.out.printf("RESULT %s %.3f us lower-is-better%n", figure(name), median * 1e6 / count);
         } else {
             System.out.printf("%s: %.0f tasks/s (median of %d x %d)%n", name, count / median, RUNS, count);
+            System.out.printf("RESULT %s %.3f tasks/s higher-is-better%n", figure(name), count / median);
         }
+    }
+
+    /** The mp4j bench figure id of a row; {@code bench/python/pool_bench.py} names its rows the same. */
+    static String figure(String name) {
+        return name.contains("1,000,000") ? "pool.map.1m"
+                : name.contains("chunksize 1,") || name.endsWith("chunksize 1") ? "pool.map.chunk1"
+                : name.contains("apply round trip") ? "pool.apply.roundtrip"
+                : name.toLowerCase(java.util.Locale.ROOT).contains("imap") ? "pool.imapunordered"
+                : name.contains("round trip") ? "executor.submit.roundtrip"
+                : "executor.submit.20k";
     }
 }

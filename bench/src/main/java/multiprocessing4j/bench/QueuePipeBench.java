@@ -52,6 +52,10 @@ public final class QueuePipeBench {
             Arrays.sort(r);
             String unit = v.endsWith("pingpong") ? "us round trip" : v.equals("pipe-1m") ? "GB/s" : "msgs/s";
             System.out.printf("java %-15s %,14.2f %s (median of %d; runs %s)%n", v, r[RUNS / 2], unit, RUNS, Arrays.toString(r));
+            // The mp4j bench convention: RESULT <figure> <value> <unit> <higher|lower>-is-better.
+            boolean roundTrip = v.endsWith("pingpong");
+            System.out.printf("RESULT %s %.3f %s %s%n", v.replace('-', '.'), r[RUNS / 2],
+                    roundTrip ? "us" : v.equals("pipe-1m") ? "GB/s" : "msgs/s", roundTrip ? "lower-is-better" : "higher-is-better");
         }
     }
 

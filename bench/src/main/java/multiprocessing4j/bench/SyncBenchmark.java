@@ -54,21 +54,24 @@ public final class SyncBenchmark {
         Futex.prepare();
         for (String s : scenarios) {
             switch (s) {
-                case "locked" -> report("2 processes, counter under its lock", counter(true), "M increments/s");
-                case "atomic" -> report("2 processes, atomic increment", counter(false), "M increments/s");
-                case "uncontended" -> report("uncontended ProcessLock lock+unlock", uncontended(), "M pairs/s");
-                case "pingpong" -> report("event ping-pong round trip", pingPong(), "us");
-                case "copy" -> report("child copies 10 M doubles into a shared array", copy(), "GB/s");
-                case "sum" -> report("sum of 10 M shared doubles, get(i)", sum(), "GB/s");
+                case "locked" -> report("sync.counter.locked", "2 processes, counter under its lock", counter(true), "M increments/s");
+                case "atomic" -> report("sync.counter.atomic", "2 processes, atomic increment", counter(false), "M increments/s");
+                case "uncontended" -> report("sync.lock.uncontended", "uncontended ProcessLock lock+unlock", uncontended(), "M pairs/s");
+                case "pingpong" -> report("sync.processevent.pingpong", "event ping-pong round trip", pingPong(), "us");
+                case "copy" -> report("shared.array.copy", "child copies 10 M doubles into a shared array", copy(), "GB/s");
+                case "sum" -> report("shared.array.sum", "sum of 10 M shared doubles, get(i)", sum(), "GB/s");
                 default -> throw new IllegalArgumentException("unknown scenario " + s);
             }
         }
     }
 
-    private static void report(String what, double[] results, String unit) {
+    private static void report(String figure, String what, double[] results, String unit) {
         Arrays.sort(results);
         System.out.printf("Java %-48s %10.2f %s (median of %d; min %.2f, max %.2f; native futex: %s)%n",
                 what + ":", results[RUNS / 2], unit, RUNS, results[0], results[RUNS - 1], Futex.isNative());
+        // The mp4j bench convention: RESULT <figure> <value> <unit> <higher|lower>-is-better.
+        System.out.printf("RESULT %s %.3f %s %s%n", figure, results[RUNS / 2], unit.replace("M increments/s", "M/s")
+                .replace("M pairs/s", "M/s"), unit.equals("us") ? "lower-is-better" : "higher-is-better");
     }
 
     /** Rates of two peers each doing COUNTER_OPS increments, started together by a barrier. */

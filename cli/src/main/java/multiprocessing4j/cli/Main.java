@@ -1,57 +1,60 @@
 package multiprocessing4j.cli;
 
-import multiprocessing4j.ChildProcess;
-import multiprocessing4j.Multiprocessing;
-
-import java.util.ArrayList;
+import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.List;
 
-/** The {@code mp4j} command. */
+/**
+ * The {@code mp4j} command: a dispatcher over its sub-commands. Exit codes: 0 done, 1 the command
+ * failed, 2 bad usage (the message says what was wrong), 130 interrupted by Ctrl+C.
+ */
 public final class Main {
+    static final String USAGE = """
+            usage: mp4j COMMAND [options]
+              mp4j demo NAME [options]   run an example (the main job: mp4j demo live)
+              mp4j demo list             list the examples with a line on each
+              mp4j bench [--quick] [--no-python] [--out FILE]
+                                         run the side-by-side benchmarks (ours and CPython's), print the table
+                                         and write it with a chart to docs/benchmarks.md
+              mp4j manager serve --authkey-file FILE [--bind HOST:PORT]
+                                         serve a manager to other processes and machines
+              mp4j help                  this text""";
+
+    /** Exit code for bad usage. */
+    static final int USAGE_ERROR = 2;
+
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 2 && args[0].equals("demo") && args[1].equals("hello")) {
-            hello();
-            return;
-        }
-        if (args.length > 0 && args[0].equals("manager")) {
-            System.exit(ManagerCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
-        }
-        System.err.println("usage: mp4j demo hello | mp4j bench | mp4j manager serve ...");
-        System.exit(2);
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
     }
 
-    /** Starts a few children; each says who it is; the parent shows their names, pids and exit codes. */
-    private static void hello() throws InterruptedException {
-        ChildProcess.Current me = ChildProcess.current();
-        System.out.printf("parent %s, pid %d, %d CPUs%n", me.name(), me.pid(), Multiprocessing.cpuCount());
-        List<ChildProcess> children = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            int exitCode = i == 3 ? 3 : 0;
-            children.add(ChildProcess.builder(() -> {
-                        ChildProcess.Current c = ChildProcess.current();
-                        System.out.printf("hello from %s, pid %d, parent %d%n", c.name(), c.pid(), c.parentPid().orElseThrow());
-                        if (exitCode != 0) {
-                            System.exit(exitCode);
-                        }
-                    })
-                    .name("greeter-" + i)
-                    .output(ChildProcess.Output.prefixed())
-                    .start());
+    /** Runs one command; returns its exit code (for tests, which must not call System.exit). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(USAGE);
+            return USAGE_ERROR;
         }
-        ChildProcess failing = ChildProcess.builder(() -> {
-            throw new IllegalStateException("this child fails on purpose");
-        }).name("failer").stderr(ChildProcess.Output.discard()).start();
-        children.add(failing);
-        for (ChildProcess child : children) {
-            try (child) {
-                child.join();
-                System.out.printf("%-10s pid %-7d exit code %d%s%n", child.name(), child.pid(), child.exitCode().orElseThrow(),
-                        child.failure().map(f -> "  (" + f.getMessage() + ")").orElse(""));
-            }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "demo" -> DemoCommand.run(rest, out, err);
+                case "bench" -> BenchCommand.run(rest, out, err);
+                case "manager" -> ManagerCommand.run(rest, out, err);
+                case "help", "--help", "-h" -> {
+                    out.println(USAGE);
+                    yield 0;
+                }
+                default -> {
+                    err.println("mp4j: unknown command '" + args[0] + "'");
+                    err.println(USAGE);
+                    yield USAGE_ERROR;
+                }
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("mp4j: interrupted");
+            return 130;
         }
     }
 }
