@@ -33,6 +33,9 @@ public final class BatchDownloads {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            throw new UsageException("batch-downloads takes no options, got " + String.join(" ", args), "mp4j demo batch-downloads");
+        }
         run(System.out);
     }
 

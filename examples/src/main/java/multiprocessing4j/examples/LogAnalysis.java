@@ -49,6 +49,21 @@ public final class LogAnalysis {
     }
 
     public static void main(String[] args) throws Exception {
+        String usage = "mp4j demo log-analysis [log-file [workers]]";
+        if (args.length > 2) {
+            throw new UsageException("log-analysis takes at most a file and a number of workers, got " + String.join(" ", args), usage);
+        }
+        int workers = 3;
+        if (args.length > 1) {
+            try {
+                workers = Integer.parseInt(args[1]);
+            } catch (NumberFormatException e) {
+                throw new UsageException("the number of workers must be a whole number, got '" + args[1] + "'", usage);
+            }
+            if (workers < 1) {
+                throw new UsageException("at least one worker is needed, got " + workers, usage);
+            }
+        }
         Path log;
         boolean generated = args.length == 0;
         if (generated) {
@@ -56,8 +71,10 @@ public final class LogAnalysis {
             generate(log, 200_000, 42);
         } else {
             log = Path.of(args[0]);
+            if (!Files.isRegularFile(log) || !Files.isReadable(log)) {
+                throw new UsageException("no readable log file at " + log.toAbsolutePath(), usage);
+            }
         }
-        int workers = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         try {
             long start = System.nanoTime();
             Totals totals = analyse(log, workers);

@@ -19,7 +19,7 @@ final class ExampleJvm {
     }
 
     /** What a run printed and how it ended. */
-    record Run(int exitCode, String output) {
+    record Run(int exitCode, String output, long pid) {
     }
 
     static List<String> command(Class<?> main, String... args) {
@@ -47,7 +47,7 @@ final class ExampleJvm {
                 throw new AssertionError(main.getSimpleName() + " did not end within " + timeout + "; output:\n"
                         + Files.readString(output, StandardCharsets.UTF_8));
             }
-            return new Run(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+            return new Run(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8), p.pid());
         } finally {
             Files.deleteIfExists(output);
         }
@@ -63,6 +63,28 @@ final class ExampleJvm {
     static List<String> shmFilesOf(long pid) throws IOException {
         try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("mp4j-" + pid + "-")).toList();
+        }
+    }
+
+    /**
+     * Waits (at most {@code timeout}) until nothing of the example run {@code pid} is left: no process of its
+     * tree (children carry {@code -Dmp4j.root.pid=PID}) and no /dev/shm file of it; fails naming what is left.
+     */
+    static void assertLeftNothing(long pid, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> processes = ProcessHandle.allProcesses()
+                    .filter(h -> h.info().arguments().stream().flatMap(Stream::of).anyMatch(("-Dmp4j.root.pid=" + pid)::equals))
+                    .map(h -> h.pid() + " " + h.info().commandLine().orElse("?"))
+                    .toList();
+            List<String> files = shmFilesOf(pid);
+            if (processes.isEmpty() && files.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("left behind by example run " + pid + ": processes " + processes + ", /dev/shm " + files);
+            }
+            Thread.sleep(50);
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -49,35 +51,6 @@ class ExamplesTest {
     }
 
     @Test
-    void lockedOutputKeepsEachReportWhole() throws Exception {
-        ExampleJvm.Run run = ExampleJvm.run(LockedOutput.class, Duration.ofSeconds(90));
-
-        assertEquals(0, run.exitCode(), run.output());
-        java.util.List<String> lines = run.output().lines().filter(l -> l.startsWith("worker ")).toList();
-        assertEquals(12, lines.size(), run.output());
-        for (int i = 0; i < 12; i += 3) {
-            String worker = lines.get(i).substring(0, lines.get(i).indexOf(':'));
-            assertEquals(worker + ": begin report", lines.get(i), run.output());
-            assertTrue(lines.get(i + 1).startsWith(worker + ": pid "), run.output());
-            assertEquals(worker + ": end report", lines.get(i + 2), run.output());
-        }
-        assertTrue(run.output().contains("all 4 reports printed whole"), run.output());
-    }
-
-    @Test
-    void managerListGetsEveryWorkersItems() throws Exception {
-        ExampleJvm.Run run = ExampleJvm.run(ManagerList.class, Duration.ofSeconds(90));
-
-        assertEquals(0, run.exitCode(), run.output());
-        for (int w = 1; w <= 4; w++) {
-            for (int i = 1; i <= 3; i++) {
-                assertTrue(run.output().contains("worker " + w + " item " + i), run.output());
-            }
-        }
-        assertTrue(run.output().contains("12 items appended by 4 processes"), run.output());
-    }
-
-    @Test
     void everyRegisteredDemoNamesAMainClass() throws Exception {
         for (Demos.Demo d : Demos.all()) {
             assertTrue(d.name().matches("[a-z][a-z-]*"), d.name());
@@ -85,5 +58,26 @@ class ExamplesTest {
             d.mainClass().getMethod("main", String[].class);
         }
         assertEquals(LiveResults.class, Demos.find("live").orElseThrow().mainClass());
+    }
+
+    @Test
+    void everyScenarioOfTheExamplesModuleIsRegisteredOnce() {
+        // given the examples of issue 7, by the name mp4j demo runs them under
+        Map<String, Class<?>> expected = Map.ofEntries(
+                Map.entry("live", LiveResults.class), Map.entry("hello", StartAndJoin.class),
+                Map.entry("child-exception", ChildException.class), Map.entry("queue-exception", QueueException.class),
+                Map.entry("queue", QueueBetweenProcesses.class),
+                Map.entry("pool-map", PoolSquares.class), Map.entry("apply-async", ApplyAsyncCallbacks.class),
+                Map.entry("lock-output", LockedOutput.class), Map.entry("manager-list", ManagerList.class),
+                Map.entry("pool-manager-list", PoolManagerList.class), Map.entry("executor", ExecutorSpeedup.class),
+                Map.entry("resize-images", ResizeImages.class), Map.entry("batch-downloads", BatchDownloads.class),
+                Map.entry("log-analysis", LogAnalysis.class));
+
+        // then the registry holds exactly those, each name once
+        Map<String, Class<?>> registered = new HashMap<>();
+        for (Demos.Demo d : Demos.all()) {
+            assertEquals(null, registered.put(d.name(), d.mainClass()), "registered twice: " + d.name());
+        }
+        assertEquals(expected, registered);
     }
 }
