@@ -128,7 +128,7 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm obtain(JvmSpec spec, boolean useSpare) throws IOException {
         if (useSpare && Spares.enabled()) {
-            ChildJvm spare = Spares.take(spec);
+            ChildJvm spare = Spares.take(spec, true);
             if (spare != null) {
                 return spare;
             }
@@ -137,6 +137,16 @@ public final class ChildJvm implements AutoCloseable {
             return fresh;
         }
         return launchCold(spec);
+    }
+
+    /**
+     * A child JVM for {@code spec}: the warm spare if one is ready, otherwise a fresh launch; never starts a
+     * spare for next time. For callers that start several long-lived JVMs at once (a pool's workers): a
+     * replacement spare would start on the very CPUs their first tasks need.
+     */
+    public static ChildJvm obtainWithoutReplenishing(JvmSpec spec) throws IOException {
+        ChildJvm spare = Spares.enabled() ? Spares.take(spec, false) : null;
+        return spare != null ? spare : launchCold(spec);
     }
 
     public long pid() {

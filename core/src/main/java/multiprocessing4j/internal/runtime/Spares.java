@@ -45,12 +45,14 @@ public final class Spares {
     }
 
     /** Takes the spare for {@code spec} if there is a live one (and starts its replacement); else {@code null}. */
-    static ChildJvm take(JvmSpec spec) {
+    static ChildJvm take(JvmSpec spec, boolean replenish) {
         ChildJvm spare = SPARES.remove(spec);
         if (spare == null) {
             return null;
         }
-        replenish(spec);
+        if (replenish) {
+            replenish(spec);
+        }
         if (!spare.isAlive()) {
             spare.close();
             return null;
