@@ -417,7 +417,8 @@ class ProcessPoolTest {
 
     @Test
     void progressListenerHearsEveryItemAndEveryFailure() {
-        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        // the listener runs on the pool's result thread while this one reads: a copy-on-write list can be streamed
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         ProgressListener listener = new ProgressListener() {
             @Override
             public void onProgress(long done, long failed, long total) {
