@@ -32,7 +32,7 @@ public final class Codecs {
      * The classes a restricted codec always accepts: boxed primitives and {@code String}, {@code java.util}
      * collections, {@code java.time}, {@code BigInteger}/{@code BigDecimal}, enums' base, stack trace
      * elements, arrays of those (a decoder asks about the element type), the public types of
-     * {@code multiprocessing4j} (our handles and exceptions) and {@link RemoteFailure}.
+     * the exported packages of {@code multiprocessing4j} (our handles and exceptions) and {@link RemoteFailure}.
      */
     public static final Predicate<String> BUILT_INS = Codecs::isBuiltIn;
 
@@ -132,11 +132,14 @@ public final class Codecs {
         if (name.equals(RemoteFailure.class.getName())) {
             return true;
         }
-        if (name.startsWith("multiprocessing4j.")) {
-            return !name.startsWith("multiprocessing4j.internal.");
-        }
-        return false;
+        // Only the library's exported packages (handles, exceptions): not multiprocessing4j.internal, and not
+        // the examples', CLI's or a user's classes that merely live under a multiprocessing4j.* package name.
+        int lastDot = name.lastIndexOf('.');
+        return lastDot > 0 && EXPORTED_PACKAGES.contains(name.substring(0, lastDot));
     }
+
+    private static final Set<String> EXPORTED_PACKAGES = Set.of("multiprocessing4j", "multiprocessing4j.shared",
+            "multiprocessing4j.sync", "multiprocessing4j.manager");
 
     /** {@code "[[Ljava.lang.String;"} → {@code "java.lang.String"}, {@code "[I"} → {@code ""} (primitive). */
     private static String elementName(String className) {

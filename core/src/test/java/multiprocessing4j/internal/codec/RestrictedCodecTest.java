@@ -85,4 +85,14 @@ class RestrictedCodecTest {
         Fixtures.Line line = new Fixtures.Line(new Fixtures.Point(1, 2), new Fixtures.Point(3, 4), "l");
         assertEquals(line, restricted.decode(Codecs.defaultCodec().encode(line)));
     }
+
+    @Test
+    void builtInsAdmitOnlyTheLibrarysExportedPackagesNotEverythingNamedMultiprocessing4j() {
+        assertTrue(Codecs.BUILT_INS.test("multiprocessing4j.shared.SharedLong$Handle"));
+        assertTrue(Codecs.BUILT_INS.test("multiprocessing4j.RemoteException"));
+        assertTrue(Codecs.BUILT_INS.test("[Lmultiprocessing4j.sync.ProcessLock;"));
+        org.junit.jupiter.api.Assertions.assertFalse(Codecs.BUILT_INS.test("multiprocessing4j.internal.pool.Task"));
+        org.junit.jupiter.api.Assertions.assertFalse(Codecs.BUILT_INS.test("multiprocessing4j.examples.LockedOutput"));
+        org.junit.jupiter.api.Assertions.assertFalse(Codecs.BUILT_INS.test("multiprocessing4j.cli.Main"));
+    }
 }
