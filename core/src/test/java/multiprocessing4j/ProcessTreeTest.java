@@ -42,8 +42,22 @@ class ProcessTreeTest {
         return Arrays.stream(line.split(" ")).map(Long::parseLong).toList();
     }
 
+    /**
+     * Whether the process has ended. A zombie has ended: an orphan is reaped by whoever adopted it (here
+     * the machine's init, which reaps lazily), and ProcessHandle.isAlive still says true until then.
+     */
     private static boolean gone(long pid) {
-        return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        return !multiprocessing4j.internal.platform.Pids.isAlive(pid);
+    }
+
+    /** The process's state letter from /proc (R, S, Z, ...), for failure messages. */
+    private static String state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return pid + ":" + stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException e) {
+            return pid + ":gone";
+        }
     }
 
     /** The runtime's socket directories of the JVM with this pid: the scenario JVM's temporary directory is /tmp. */
@@ -69,7 +83,7 @@ class ProcessTreeTest {
 
             boolean allGone = Await.condition(Duration.ofSeconds(2), () -> tree.stream().allMatch(ProcessTreeTest::gone));
             assertTrue(allGone, "still alive 2 s after the parent's SIGKILL: "
-                    + tree.stream().filter(p -> !gone(p)).toList() + "; log: " + Files.readString(dir.resolve("scenario.log")));
+                    + tree.stream().filter(p -> !gone(p)).map(ProcessTreeTest::state).toList() + "; log: " + Files.readString(dir.resolve("scenario.log")));
             assertTrue(Await.condition(Duration.ofSeconds(2), () -> socketDirectories(parent.pid()).isEmpty()),
                     "the killed parent's socket directory outlived it: " + socketDirectories(parent.pid()));
         } finally {
