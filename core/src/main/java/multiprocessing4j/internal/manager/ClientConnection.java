@@ -46,7 +46,18 @@ final class ClientConnection {
     static ClientConnection open(ManagerClient client) {
         boolean interrupted = Thread.interrupted();
         try {
-            return connect(client);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return connect(client);
+                } catch (ManagerConnectionException e) {
+                    // An interrupt that lands during the blocking connect closes the channel under it: remember
+                    // it and connect again (a few times at most, so a thread interrupted in a loop still ends).
+                    if (!(e.getCause() instanceof java.nio.channels.ClosedByInterruptException) || attempt == 3) {
+                        throw e;
+                    }
+                    interrupted |= Thread.interrupted();
+                }
+            }
         } finally {
             if (interrupted || Thread.interrupted()) {
                 Thread.currentThread().interrupt();
