@@ -200,13 +200,18 @@ class ProcessPoolExecutorTest {
 
     @Test
     void cancelTrueStopsARunningTask() throws Exception {
-        CompletableFuture<Integer> f = executor.submit(() -> {
-            Thread.sleep(60_000);
-            return 1;
-        });
-        Thread.sleep(300);
-        assertTrue(f.cancel(true));
-        assertTrue(f.isCancelled());
-        assertEquals(3, executor.submit(() -> 3).get(60, TimeUnit.SECONDS));
+        try (multiprocessing4j.sync.ProcessEvent started = multiprocessing4j.sync.ProcessEvent.create()) {
+            CompletableFuture<Integer> f = executor.submit(() -> {
+                started.set();
+                Thread.sleep(60_000);
+                return 1;
+            });
+            // cancel only once the task really runs in its worker, so this is the hard cancellation
+            assertTrue(started.await(Duration.ofSeconds(60)), "the task did not start");
+            assertTrue(f.cancel(true));
+            assertTrue(f.isCancelled());
+            assertEquals(3, executor.submit(() -> 3).get(60, TimeUnit.SECONDS));
+            started.unlink();
+        }
     }
 }
