@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import multiprocessing4j.internal.pool.MapJob;
+import multiprocessing4j.shared.SharedLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -319,18 +320,23 @@ class ProcessPoolTest {
         List<Long> endTimes = Collections.synchronizedList(new ArrayList<>());
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
         List<AsyncResult<Long>> results = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            int n = i;
-            results.add(pool.applyAsync(() -> {
-                sleep((6 - n) * 30L);
-                return System.nanoTime(); // CLOCK_MONOTONIC: comparable between processes of one machine
-            }, end -> {
-                endTimes.add(end);
-                threads.add(Thread.currentThread().getName());
-            }, null));
-        }
-        for (AsyncResult<Long> r : results) {
-            r.get(Duration.ofSeconds(30));
+        // Later submissions sleep less, so they finish first. Two tasks on two workers could still end
+        // microseconds apart and reach the pool in either order, so each task claims its end time through a
+        // shared cell that keeps finishes at least 100 ms apart: the order of finishing is then unambiguous.
+        try (SharedLong lastEnd = SharedLong.create(0)) {
+            for (int i = 0; i < 6; i++) {
+                int n = i;
+                results.add(pool.applyAsync(() -> {
+                    sleep((6 - n) * 30L);
+                    return finishAfterOthers(lastEnd, TimeUnit.MILLISECONDS.toNanos(100));
+                }, end -> {
+                    endTimes.add(end);
+                    threads.add(Thread.currentThread().getName());
+                }, null));
+            }
+            for (AsyncResult<Long> r : results) {
+                r.get(Duration.ofSeconds(30));
+            }
         }
         assertEquals(6, endTimes.size(), "each callback ran before its result was ready");
         for (String t : threads) {
@@ -339,6 +345,23 @@ class ProcessPoolTest {
         List<Long> sorted = new ArrayList<>(endTimes);
         Collections.sort(sorted);
         assertEquals(sorted, endTimes, "callbacks ran in the order the tasks finished");
+    }
+
+    /**
+     * Returns this task's end time (System.nanoTime: CLOCK_MONOTONIC, comparable between processes of one
+     * machine), at least {@code gapNanos} after the end time any other task claimed in {@code lastEnd}.
+     */
+    static long finishAfterOthers(SharedLong lastEnd, long gapNanos) {
+        while (true) {
+            long previous = lastEnd.get();
+            long now = System.nanoTime();
+            long wait = previous == 0 ? 0 : previous + gapNanos - now;
+            if (wait > 0) {
+                sleep(TimeUnit.NANOSECONDS.toMillis(wait) + 1);
+            } else if (lastEnd.compareAndSet(previous, now)) {
+                return now;
+            }
+        }
     }
 
     @Test
