@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@linkplain Builder#workingDirectory working directory} chosen here. The task is serialized in
  * {@link #start()}: one that captures something that cannot be serialized fails there, with the class
  * named, before any JVM is involved. Lean defaults keep an idle child small (serial GC, a small initial
- * heap); {@code -XX:+UseG1GC}, {@code -Xmx} and the like among the options replace them. The child's stdin
+ * heap) and its exit quick (HotSpot does not wait for threads blocked in native code,
+ * {@code -XX:UserThreadWaitAttemptsAtExit=0}); {@code -XX:+UseG1GC}, {@code -Xmx} and the like among the
+ * options replace them, since the user's options come after the defaults. The child's stdin
  * is empty (Python gives its children {@code /dev/null}): the parent uses that pipe to hand over the
  * child's secret, and nothing else is ever written to it.
  *

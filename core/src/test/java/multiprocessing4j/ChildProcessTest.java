@@ -9,7 +9,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +112,29 @@ class ChildProcessTest {
     void systemExitWithWhatLooksLikeASignalStatusIsNotTakenForASignal() throws Exception {
         try (ChildProcess child = ChildProcess.start(() -> System.exit(128 + 15))) {
             assertEquals(143, joinAndGetExitCode(child));
+        }
+    }
+
+    @Test
+    void shutdownHooksRunOnANormalExitWhileAThreadIsBlockedInNativeCode() throws Exception {
+        String hook = dir.resolve("hook").toString();
+        try (ChildProcess child = ChildProcess.start(() -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Await.writeLine(hook, "hook ran")));
+            Thread blocked = new Thread(ChildProcessTest::acceptForever); // the exit must not wait for it
+            blocked.setDaemon(true);
+            blocked.start();
+        })) {
+            assertEquals(0, joinAndGetExitCode(child));
+            assertEquals("hook ran", Await.line(Path.of(hook), Duration.ofSeconds(1)));
+        }
+    }
+
+    private static void acceptForever() {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server.accept(); // blocks in native accept() until the JVM exits
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -100,7 +100,10 @@ public final class ChildJvm implements AutoCloseable {
         } catch (IOException e) {
             // it died at once (a bad JVM option): its exit code and stderr will tell
         }
-        p.onExit().whenComplete((ignored, e) -> exited());
+        // One virtual thread per child waits for its end and completes exit() itself: Process.onExit() would
+        // hop from the JDK's reaper to the common pool and then to a thread of ours, each hop a wake-up that
+        // a loaded machine can delay by milliseconds on every join.
+        Thread.ofVirtual().name("mp4j-exit-" + p.pid()).start(this::awaitExit);
     }
 
     /**
@@ -381,24 +384,34 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    private void exited() {
+    private void awaitExit() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                process.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // nobody interrupts this thread on purpose: the exit must still be seen
+            }
+        }
         Listener.get().forget(launchId); // it died before connecting: nobody may use its secret now
         ready.completeExceptionally(new IllegalStateException(
                 "child JVM " + pid() + " exited with status " + process.exitValue() + " before it was ready"
                         + " (see its stderr; a bad JVM option?)"));
-        Thread.ofVirtual().name("mp4j-exit-" + pid()).start(() -> {
-            try {
-                if (link != null) {
-                    linkEnded.get(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-                }
-                stdout.awaitEnd(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-                stderr.awaitEnd(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException | ExecutionException | TimeoutException e) {
-                // what was reported so far is all there is
+        try {
+            if (link != null) {
+                linkEnded.get(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
             }
-            Children.unregister(this);
-            exit.complete(pythonExitCode(process.exitValue()));
-        });
+            stdout.awaitEnd(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+            stderr.awaitEnd(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            // what was reported so far is all there is
+        }
+        Children.unregister(this);
+        exit.complete(pythonExitCode(process.exitValue()));
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private int pythonExitCode(int status) {

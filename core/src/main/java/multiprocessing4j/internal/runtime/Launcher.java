@@ -38,6 +38,11 @@ final class Launcher {
      * (left behind when a child is SIGKILLed); {@code jps}/{@code jstat} do not see children unless the user
      * passes {@code -XX:+UsePerfData}, and {@code jcmd} still works.
      *
+     * <p>{@code -XX:UserThreadWaitAttemptsAtExit=0}: at exit HotSpot otherwise waits, in steps of 10 ms and up
+     * to 300 ms, for every application thread that is in native code, and a child always has one (its link's
+     * reader, blocked in {@code read()}); such threads are stopped safely anyway when they come back to Java.
+     * A user who sets it back (e.g. {@code -XX:UserThreadWaitAttemptsAtExit=30}) gets those waits back.
+     *
      * <p>Class-data archives stay relocated at a random address (the JDK's default since JDK 20). Mapping
      * them where they were dumped ({@code -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0})
      * keeps their ≈ 14 MB clean and shared between children (measured: each further child ≈ 7 MB less
@@ -45,7 +50,7 @@ final class Launcher {
      * ASLR behind its users' backs, so that trade is theirs to make through the JVM options.
      */
     static final List<String> LEAN_DEFAULTS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:TrimNativeHeapInterval=2000",
-            "-XX:-UsePerfData");
+            "-XX:-UsePerfData", "-XX:UserThreadWaitAttemptsAtExit=0");
 
     private static final String JAVA = javaBinary();
     static final String MAIN_CLASS = ChildMain.class.getName();

@@ -40,7 +40,6 @@ public final class Link implements AutoCloseable {
     private final Handler handler;
     private volatile boolean closed;
     private volatile boolean ended;
-    private final java.util.concurrent.CountDownLatch readerDone = new java.util.concurrent.CountDownLatch(1);
 
     private final Thread reader;
 
@@ -82,7 +81,6 @@ public final class Link implements AutoCloseable {
                 handler.closed(failure); // first: a receiver woken by the end sees the owner's reaction to it
             } finally {
                 inbox.add(END);
-                readerDone.countDown();
             }
         }
     }
@@ -154,24 +152,6 @@ public final class Link implements AutoCloseable {
     /** Whether the connection has ended (the peer closed it or is gone, or this side closed it). */
     public boolean isEnded() {
         return ended;
-    }
-
-    /** Waits up to {@code millis} for the reader thread to finish after the connection ended. */
-    boolean awaitReaderDone(long millis) throws InterruptedException {
-        return readerDone.await(millis, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * Ends the reading side at once: the reader sees end of stream and leaves its native {@code read()}
-     * without the signal-and-wait that {@link #close()} of a channel being read costs (≈ 5 ms). Sending still works.
-     */
-    void shutdownInput() {
-        closed = true;
-        try {
-            channel.shutdownInput();
-        } catch (IOException ignored) {
-            // already closed
-        }
     }
 
     /** Closes the connection; the peer sees its end. Harmless when repeated. */
