@@ -83,7 +83,9 @@ final class FrameReader implements AutoCloseable {
      * {@link #endOfStream()}). Never blocks; for a thread that reads in place of the usual reader.
      */
     ByteBuffer tryNext() throws IOException {
-        if (!poll()) {
+        // At the end of the stream poll() is true for a partial frame too (so that next() reports it): a
+        // helper takes only whole frames and leaves the rest to the reader thread.
+        if (!poll() || !wholeFrameBuffered()) {
             return null;
         }
         int length = buffer.getInt(buffer.position());
@@ -91,6 +93,10 @@ final class FrameReader implements AutoCloseable {
             throw new IOException("corrupt frame: length " + length);
         }
         return frame(length);
+    }
+
+    private boolean wholeFrameBuffered() {
+        return buffer.remaining() >= 4 && buffer.remaining() >= 4 + buffer.getInt(buffer.position());
     }
 
     /** Puts back the frame last returned, whole: the next call returns it again. */
@@ -129,7 +135,7 @@ final class FrameReader implements AutoCloseable {
     /** Whether a frame can be read without waiting (some bytes are buffered or the socket has some). */
     boolean poll() throws IOException {
         releaseFrame();
-        if (buffer.remaining() >= 4 && buffer.remaining() >= 4 + buffer.getInt(buffer.position())) {
+        if (wholeFrameBuffered()) {
             return true;
         }
         compactForRead(4);
@@ -139,7 +145,7 @@ final class FrameReader implements AutoCloseable {
             endOfStream = true;
             return buffer.hasRemaining();
         }
-        return buffer.remaining() >= 4 && buffer.remaining() >= 4 + buffer.getInt(buffer.position());
+        return wholeFrameBuffered();
     }
 
     /** 1: {@code needed} bytes are buffered; 0: clean end of stream; -1: gave way (see {@code yieldTo}). */
