@@ -35,7 +35,8 @@ import multiprocessing4j.internal.pool.WorkerLauncher;
  * <p><b>Workers.</b> {@code processes} JVMs started with the same {@code java} and class path as this one
  * (and the pool's JVM options), each running an optional initializer once. A function and its inputs are
  * serialized in the caller (what cannot be serialized throws {@link IllegalArgumentException} naming the
- * class, right there, and the pool goes on), the results serialized back.
+ * class, right there, and the pool goes on), the results serialized back. A thread waiting for one task's result ({@code apply}, {@code get}) reads it from its worker itself:
+ * no other thread has to wake it.
  *
  * <p><b>Maps.</b> {@code map} cuts its input into chunks, one task each: by default about four per worker,
  * as Python computes it ({@code ceil(n / (4 * processes))}); results come back in input order. {@code imap}

@@ -120,6 +120,50 @@ class PoolFaultsTest {
     }
 
     @Test
+    void aCallerWaitingInApplyForATaskThatHaltsAtOnceGetsWorkerDiedException() {
+        // the caller reads its worker's results itself while it waits: it meets the end of the stream first
+        WorkerDiedException e = assertThrows(WorkerDiedException.class, () -> pool.apply(() -> {
+            Runtime.getRuntime().halt(9);
+            return 0;
+        }));
+        assertEquals(9, e.exitCode().orElseThrow());
+        assertEquals(8, pool.apply(() -> 8));
+    }
+
+    @Test
+    void workersKilledWhileIdleAfterCallsOneAfterAnotherAreStillReplaced() throws Exception {
+        // given: two ready workers (two overlapping tasks ran on both), then calls one after another, whose
+        // callers read the results themselves while the pool's readers step aside
+        List<Long> before = List.of(0L, 0L);
+        for (int attempt = 0; attempt < 100 && before.get(0).equals(before.get(1)); attempt++) {
+            AsyncResult<Long> a = pool.applyAsync(PoolFaultsTest::myPidAfterAWhile);
+            AsyncResult<Long> b = pool.applyAsync(PoolFaultsTest::myPidAfterAWhile);
+            before = List.of(a.get(Duration.ofSeconds(60)), b.get(Duration.ofSeconds(60)));
+        }
+        assertNotEquals(before.get(0), before.get(1), "two workers ran tasks side by side");
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            assertEquals(n, pool.apply(() -> n));
+        }
+        // when: both are killed while idle
+        for (long pid : before) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        // then: the pool notices by itself and replaces them
+        List<Long> killed = before;
+        waitUntil("both workers are replaced", () -> {
+            List<Long> now = pool.workerPids();
+            return now.size() == 2 && now.stream().noneMatch(killed::contains);
+        });
+        assertEquals(42, pool.apply(() -> 42));
+    }
+
+    static long myPidAfterAWhile() throws InterruptedException {
+        Thread.sleep(200);
+        return ProcessHandle.current().pid();
+    }
+
+    @Test
     void outOfMemoryErrorTakesTheWorkerDownAndFailsOnlyItsTask() {
         AsyncResult<Integer> r = pool.applyAsync(() -> {
             List<long[]> hog = new ArrayList<>();

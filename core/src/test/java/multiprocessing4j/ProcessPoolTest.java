@@ -276,6 +276,37 @@ class ProcessPoolTest {
     }
 
     @Test
+    void everyResultArrivesOnceWhetherItsCallerOrThePoolReadsIt() throws Exception {
+        // given: callers waiting in apply read their workers' results themselves, while results of async
+        // calls, which nobody waits for yet, are read by the pool's reader threads; all on the same workers
+        List<AsyncResult<Integer>> async = Collections.synchronizedList(new ArrayList<>());
+        Runnable callsOneAfterAnother = () -> {
+            for (int i = 0; i < 500; i++) {
+                int n = i;
+                async.add(pool.applyAsync(() -> n + 1_000_000));
+                assertEquals(-n, pool.apply(() -> -n));
+            }
+        };
+        // when: two threads do so at the same time
+        Thread other = Thread.ofPlatform().start(callsOneAfterAnother);
+        callsOneAfterAnother.run();
+        other.join(TimeUnit.SECONDS.toMillis(60));
+        // then: every call got its own result, once
+        assertFalse(other.isAlive());
+        List<Integer> values = new ArrayList<>();
+        for (AsyncResult<Integer> r : async) {
+            values.add(r.get(Duration.ofSeconds(30)) - 1_000_000);
+        }
+        Collections.sort(values);
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            expected.add(i);
+            expected.add(i);
+        }
+        assertEquals(expected, values);
+    }
+
+    @Test
     void applyRunsInAnotherProcess() {
         long here = ProcessHandle.current().pid();
         long there = pool.apply(() -> ProcessHandle.current().pid());

@@ -74,6 +74,7 @@ public final class Calls {
         CallOwner<R> owner = new CallOwner<>(engine, future, onSuccess, onError);
         Task task = new Task(id, kind, fnId, fn, arg, owner, origin, 0, 1);
         future.onCancel(mayInterrupt -> engine.cancel(task, mayInterrupt));
+        future.task(task);
         engine.submit(task);
         return future;
     }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads {@link WireFormat} frames from a non-blocking socket: spins for a short while when data is
@@ -14,13 +15,29 @@ import java.nio.channels.SocketChannel;
  * frames arrive with one system call. One reader per connection, used by one thread at a time.
  */
 final class FrameReader implements AutoCloseable {
+    /** What {@link #next} returns when it gave way to another thread (see {@code yieldTo}); never a frame. */
+    static final ByteBuffer YIELDED = ByteBuffer.allocate(0);
+
     private final SocketChannel channel;
     private final Selector selector;
+    /** While positive, {@link #next} returns {@link #YIELDED} instead of waiting; null: never yield. */
+    private final AtomicInteger yieldTo;
     private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private int frameEnd = -1;
+    private int frameStart = -1;
+    private boolean endOfStream;
 
     FrameReader(SocketChannel channel) throws IOException {
+        this(channel, null);
+    }
+
+    /**
+     * @param yieldTo while positive, a thread blocked or spinning in {@link #next} returns {@link #YIELDED}
+     *                (whoever increments it calls {@link #wakeup()}), so that another thread can read instead
+     */
+    FrameReader(SocketChannel channel, AtomicInteger yieldTo) throws IOException {
         this.channel = channel;
+        this.yieldTo = yieldTo;
         channel.configureBlocking(false);
         this.selector = Selector.open();
         channel.register(selector, SelectionKey.OP_READ);
@@ -29,27 +46,80 @@ final class FrameReader implements AutoCloseable {
 
     /**
      * The next frame: a buffer positioned at its type byte with its limit at the frame's end, valid until
-     * the next call; {@code null} at a clean end of stream.
+     * the next call; {@code null} at a clean end of stream; {@link #YIELDED} if it gave way before a whole
+     * frame was there (what was read stays buffered for the next call, by whichever thread).
      *
      * @param spinNanos how long to spin before blocking, 0 to block at once
      * @throws EOFException if the stream ends inside a frame
      */
     ByteBuffer next(long spinNanos) throws IOException {
         releaseFrame();
-        if (!ensure(4, spinNanos, true)) {
+        int got = ensure(4, spinNanos, true);
+        if (got <= 0) {
+            return got == 0 ? null : YIELDED;
+        }
+        int length = buffer.getInt(buffer.position());
+        if (length < 1) {
+            throw new IOException("corrupt frame: length " + length);
+        }
+        if (ensure(4 + length, spinNanos, false) < 0) {
+            return YIELDED;
+        }
+        return frame(length);
+    }
+
+    private ByteBuffer frame(int length) {
+        frameStart = buffer.position();
+        int start = frameStart + 4;
+        limitBeforeFrame = buffer.limit();
+        frameEnd = start + length;
+        buffer.position(start);
+        buffer.limit(frameEnd);
+        return buffer;
+    }
+
+    /**
+     * The next frame if a whole one is buffered or can be read without waiting, else null (see
+     * {@link #endOfStream()}). Never blocks; for a thread that reads in place of the usual reader.
+     */
+    ByteBuffer tryNext() throws IOException {
+        // At the end of the stream poll() is true for a partial frame too (so that next() reports it): a
+        // helper takes only whole frames and leaves the rest to the reader thread.
+        if (!poll() || !wholeFrameBuffered()) {
             return null;
         }
         int length = buffer.getInt(buffer.position());
         if (length < 1) {
             throw new IOException("corrupt frame: length " + length);
         }
-        ensure(4 + length, spinNanos, false);
-        int start = buffer.position() + 4;
-        limitBeforeFrame = buffer.limit();
-        frameEnd = start + length;
-        buffer.position(start);
-        buffer.limit(frameEnd);
-        return buffer;
+        return frame(length);
+    }
+
+    private boolean wholeFrameBuffered() {
+        return buffer.remaining() >= 4 && buffer.remaining() >= 4 + buffer.getInt(buffer.position());
+    }
+
+    /** Puts back the frame last returned, whole: the next call returns it again. */
+    void unread() {
+        if (frameEnd >= 0) {
+            buffer.limit(limitBeforeFrame);
+            buffer.position(frameStart);
+            frameEnd = -1;
+        }
+    }
+
+    /** Whether the peer closed its end (some frames may still be buffered). */
+    boolean endOfStream() {
+        return endOfStream;
+    }
+
+    /** Makes a thread blocked in {@link #next} return, to look at {@code yieldTo}. Any thread. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    private boolean yielding() {
+        return yieldTo != null && yieldTo.get() > 0;
     }
 
     private int limitBeforeFrame;
@@ -65,21 +135,23 @@ final class FrameReader implements AutoCloseable {
     /** Whether a frame can be read without waiting (some bytes are buffered or the socket has some). */
     boolean poll() throws IOException {
         releaseFrame();
-        if (buffer.remaining() >= 4 && buffer.remaining() >= 4 + buffer.getInt(buffer.position())) {
+        if (wholeFrameBuffered()) {
             return true;
         }
         compactForRead(4);
         int n = channel.read(buffer);
         buffer.flip();
         if (n < 0) {
+            endOfStream = true;
             return buffer.hasRemaining();
         }
-        return buffer.remaining() >= 4 && buffer.remaining() >= 4 + buffer.getInt(buffer.position());
+        return wholeFrameBuffered();
     }
 
-    private boolean ensure(int needed, long spinNanos, boolean eofAllowed) throws IOException {
+    /** 1: {@code needed} bytes are buffered; 0: clean end of stream; -1: gave way (see {@code yieldTo}). */
+    private int ensure(int needed, long spinNanos, boolean eofAllowed) throws IOException {
         if (buffer.remaining() >= needed) {
-            return true;
+            return 1;
         }
         compactForRead(needed);
         try {
@@ -88,13 +160,17 @@ final class FrameReader implements AutoCloseable {
             while (buffer.position() < needed) {
                 int n = channel.read(buffer);
                 if (n < 0) {
+                    endOfStream = true;
                     if (eofAllowed && buffer.position() == 0) {
-                        return false;
+                        return 0;
                     }
                     throw new EOFException("stream ended inside a frame");
                 }
                 if (n > 0) {
                     continue;
+                }
+                if (yielding()) {
+                    return -1;
                 }
                 if (spinUntil != 0 && ((++spins & 0xff) != 0 || System.nanoTime() < spinUntil)) {
                     Thread.onSpinWait();
@@ -104,7 +180,7 @@ final class FrameReader implements AutoCloseable {
                 selector.select();
                 selector.selectedKeys().clear();
             }
-            return true;
+            return 1;
         } finally {
             buffer.flip();
         }

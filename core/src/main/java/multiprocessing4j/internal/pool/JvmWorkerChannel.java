@@ -6,14 +6,32 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import multiprocessing4j.internal.codec.Codec;
 
-/** A worker JVM as the pool sees it: the two connections, the process, and the thread reading results. */
+/**
+ * A worker JVM as the pool sees it: the two connections, the process, and the thread reading results.
+ *
+ * <p><b>Who reads.</b> Results are read by whoever holds {@code readRole}: usually the reader thread, but a
+ * caller waiting for one task's result ({@link #help}) takes the role for a few microseconds and reads the
+ * results itself. Handing the result from a reader thread to a waiting caller costs a wake-up (≈ 25 µs here),
+ * and with the caller, the reader and the worker all spinning there are more spinners than the two cores;
+ * so while callers help, the reader thread steps aside ({@link FrameReader#YIELDED}) and parks. It takes the
+ * role back when the last helper leaves results still expected or a frame it does not handle (only
+ * {@code RESULT} frames are read by helpers; readiness, last words and the end of the stream stay with the
+ * reader thread, which alone reports the worker's exit), and otherwise after {@value #RESUME_AFTER_NANOS} ns
+ * without help, so that a worker dying while idle is still noticed at once.
+ */
 final class JvmWorkerChannel implements WorkerChannel {
     /** How long the reader spins for a result while the worker holds tasks, before it blocks. */
     static final long SPIN_NANOS = 50_000;
+    /** A reader thread that stepped aside for helpers takes the role back after this long without help. */
+    static final long RESUME_AFTER_NANOS = 1_000_000;
 
     private final String name;
     private final WorkerEvents events;
@@ -28,6 +46,16 @@ final class JvmWorkerChannel implements WorkerChannel {
     private volatile long sent;
     private volatile long received;
     private Throwable lastWords;
+    /** Held by whoever reads results: the reader thread, or a helper (see the class comment). */
+    private final ReentrantLock readRole = new ReentrantLock();
+    /** Callers helping or about to: while positive the reader thread steps aside. */
+    private final AtomicInteger helpers = new AtomicInteger();
+    /** When the last helper left, or 0 if it asked the reader thread to take the role back at once. */
+    private volatile long lastHelpEnded;
+    private volatile FrameReader reader;
+    private volatile Thread readerThread;
+    /** Set (holding the role) once the reader thread is done: nobody reads any more. */
+    private boolean readingOver;
 
     JvmWorkerChannel(String name, WorkerEvents events) {
         this.name = name;
@@ -63,29 +91,41 @@ final class JvmWorkerChannel implements WorkerChannel {
             }
             write();
         }
-        Thread.ofPlatform().daemon().name(name + "-reader").start(() -> read(results));
+        reader = new FrameReader(results, helpers);
+        readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(() -> read(results));
     }
 
     private void read(SocketChannel results) {
-        try (results; FrameReader reader = new FrameReader(results)) {
+        try (results; FrameReader reader = this.reader) {
             while (true) {
-                ByteBuffer frame = reader.next(sent != received ? SPIN_NANOS : 0);
-                if (frame == null) {
-                    break;
+                if (helpers.get() > 0 || lastHelpEnded != 0) {
+                    stepAside();
                 }
-                byte type = frame.get();
-                switch (type) {
-                    case WireFormat.READY -> events.onReady(this);
-                    case WireFormat.RESULT -> result(frame);
-                    case WireFormat.INIT_FAILED -> lastWords = decodeFailure(frame, "initializer");
-                    case WireFormat.DYING -> {
-                        frame.getLong();
-                        lastWords = decodeFailure(frame, "error");
+                readRole.lock();
+                try {
+                    ByteBuffer frame = reader.next(sent != received ? SPIN_NANOS : 0);
+                    if (frame == null) {
+                        break;
                     }
-                    default -> throw new IOException("unknown frame type " + type + " from " + name);
-                }
-                if (!reader.poll()) {
-                    events.onResultsDrained(this);
+                    if (frame == FrameReader.YIELDED) {
+                        continue;
+                    }
+                    byte type = frame.get();
+                    switch (type) {
+                        case WireFormat.READY -> events.onReady(this);
+                        case WireFormat.RESULT -> result(frame);
+                        case WireFormat.INIT_FAILED -> lastWords = decodeFailure(frame, "initializer");
+                        case WireFormat.DYING -> {
+                            frame.getLong();
+                            lastWords = decodeFailure(frame, "error");
+                        }
+                        default -> throw new IOException("unknown frame type " + type + " from " + name);
+                    }
+                    if (!reader.poll()) {
+                        events.onResultsDrained(this);
+                    }
+                } finally {
+                    readRole.unlock();
                 }
             }
         } catch (Throwable t) {
@@ -93,6 +133,12 @@ final class JvmWorkerChannel implements WorkerChannel {
                 lastWords = t;
             }
             kill();
+        }
+        readRole.lock();
+        try {
+            readingOver = true;
+        } finally {
+            readRole.unlock();
         }
         closeTasks();
         WorkerProcess p = process;
@@ -130,6 +176,99 @@ final class JvmWorkerChannel implements WorkerChannel {
         }
         received++;
         events.onResult(this, id, status, value);
+    }
+
+    /**
+     * Parks the reader thread while callers help, and for a short while after the last one left with nothing
+     * more expected (the next call of a caller issuing one call after another is likely to come at once).
+     */
+    private void stepAside() {
+        while (true) {
+            if (helpers.get() == 0) {
+                long ended = lastHelpEnded;
+                if (ended == 0 || sent != received || System.nanoTime() - ended >= RESUME_AFTER_NANOS) {
+                    lastHelpEnded = 0;
+                    if (helpers.get() == 0) {
+                        return;
+                    }
+                }
+            }
+            LockSupport.parkNanos(this, RESUME_AFTER_NANOS);
+        }
+    }
+
+    /**
+     * Reads results in this (caller's) thread until {@code until} is done or {@code nanos} have passed,
+     * instead of waiting for the reader thread to hand it over (see the class comment). Returns early, with
+     * the reader thread back in charge, at anything a helper does not handle.
+     */
+    @Override
+    public void help(Future<?> until, long nanos) {
+        FrameReader r = reader;
+        if (r == null || until.isDone() || readRole.isHeldByCurrentThread()) {
+            return; // held already: a callback of a result this thread is delivering waits for another one
+        }
+        long deadline = System.nanoTime() + nanos;
+        boolean handBack = false;
+        helpers.incrementAndGet();
+        try {
+            boolean wokeReader = false;
+            int spins = 0;
+            while (!until.isDone()) {
+                if (readRole.tryLock()) {
+                    try {
+                        handBack = !readingOver && !readResults(r, until, deadline);
+                    } finally {
+                        readRole.unlock();
+                    }
+                    return;
+                }
+                if (!wokeReader) {
+                    r.wakeup();
+                    wokeReader = true;
+                }
+                if ((++spins & 0x3f) == 0 && System.nanoTime() - deadline > 0) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        } catch (IOException | RuntimeException e) {
+            handBack = true; // the reader thread meets the same trouble and reports the worker's end
+        } finally {
+            if (handBack || sent != received) {
+                lastHelpEnded = 0;
+                helpers.decrementAndGet();
+                LockSupport.unpark(readerThread);
+            } else {
+                lastHelpEnded = System.nanoTime();
+                helpers.decrementAndGet();
+            }
+        }
+    }
+
+    /** Reads RESULT frames until {@code until} is done (true) or the deadline or another frame type (false). */
+    private boolean readResults(FrameReader r, Future<?> until, long deadline) throws IOException {
+        int spins = 0;
+        while (!until.isDone()) {
+            ByteBuffer frame = r.tryNext();
+            if (frame == null) {
+                if (r.endOfStream() || ((++spins & 0x3f) == 0 && System.nanoTime() - deadline > 0)) {
+                    return false;
+                }
+                Thread.onSpinWait();
+                continue;
+            }
+            if (frame.get(frame.position()) != WireFormat.RESULT) {
+                r.unread();
+                return false;
+            }
+            frame.get();
+            result(frame);
+            if (!r.poll()) {
+                events.onResultsDrained(this);
+            }
+        }
+        return true;
     }
 
     private Throwable decodeFailure(ByteBuffer frame, String what) {

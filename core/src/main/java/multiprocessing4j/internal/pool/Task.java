@@ -17,8 +17,8 @@ public final class Task {
     final long firstIndex;
     final int itemCount;
 
-    /** The worker holding it, while it is sent and not finished. */
-    PoolEngine.Slot slot;
+    /** The worker holding it, while it is sent and not finished (volatile: a waiting caller reads it). */
+    volatile PoolEngine.Slot slot;
     /** Why the pool killed the worker running it (timeout, cancellation, termination), if it did. */
     Throwable killReason;
     boolean finished;

@@ -32,4 +32,12 @@ public interface WorkerChannel {
 
     /** Its resident set size in bytes, or -1 if it cannot be read. */
     long residentBytes();
+
+    /**
+     * Lets a caller waiting for a task this worker holds read results in its own thread, for at most
+     * {@code nanos}, rather than be handed its result by another thread (a wake-up). Returns when
+     * {@code until} is done, the time is up, or at once if this channel cannot be helped.
+     */
+    default void help(java.util.concurrent.Future<?> until, long nanos) {
+    }
 }
