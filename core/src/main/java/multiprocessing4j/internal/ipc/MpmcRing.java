@@ -44,7 +44,7 @@ import multiprocessing4j.internal.shm.SharedSegment;
  * never holds up the ring, and unlinks the segment. A side segment whose consumer died is swept by
  * the segment tracker when the process tree ends.
  *
- * <p><b>Blocking.</b> Waits spin briefly, then block on the slot's state word with
+ * <p><b>Blocking.</b> Waits spin briefly ({@link Spin}), then block on the slot's state word with
  * {@link Futex#awaitChange(MemorySegment, long, int, long, long)}, in slices of at most
  * {@value #LIVENESS_CHECK_MILLIS} ms; interruption throws {@link InterruptedException}. A producer
  * facing a full ring that does not get the next slot within 50 µs waits until an eighth of the ring
@@ -240,6 +240,7 @@ public final class MpmcRing {
         checkOpen();
         long deadline = 0;
         boolean waited = false;
+        boolean spun = false;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
             long slot = slot((int) (pos % slotCount));
@@ -275,6 +276,12 @@ public final class MpmcRing {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     return -1;
+                }
+                if (!spun) {
+                    spun = true;
+                    if (Spin.untilChanged(region, slot + SLOT_STATE_OFFSET, low, remaining)) {
+                        continue;
+                    }
                 }
                 await(slot, whole, lap, kind, remaining);
             }

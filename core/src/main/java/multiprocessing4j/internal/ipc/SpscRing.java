@@ -55,6 +55,8 @@ public final class SpscRing {
 
     private long headCache;
     private long tailCache;
+    private final WaitClock sendClock = new WaitClock();
+    private final WaitClock receiveClock = new WaitClock();
     private byte[] assembly;
     private int assembled;
 
@@ -120,9 +122,9 @@ public final class SpscRing {
         if (consumerGone(false)) {
             throw new IOException("the receiving end is closed");
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        sendClock.start(timeoutNanos);
         if (length <= maxFragment) {
-            return write(WHOLE, src, offset, length, length, 0, deadline);
+            return write(WHOLE, src, offset, length, length, 0);
         }
         boolean first = true;
         int sent = 0;
@@ -130,7 +132,7 @@ public final class SpscRing {
             while (sent < length) {
                 int n = Math.min(maxFragment, length - sent);
                 int type = first ? FIRST : sent + n == length ? LAST : MORE;
-                if (!write(type, src, offset + sent, n, length, RECORD_HEADER_LENGTH, deadline)) {
+                if (!write(type, src, offset + sent, n, length, RECORD_HEADER_LENGTH)) {
                     if (!first) {
                         abort();
                     }
@@ -177,13 +179,13 @@ public final class SpscRing {
         return (int) Futex.INT.getAcquire(region, (long) PRODUCER_CLOSED_OFFSET) != 0;
     }
 
-    private boolean write(int type, byte[] src, int offset, int length, int total, int reserve, long deadline)
+    private boolean write(int type, byte[] src, int offset, int length, int total, int reserve)
             throws IOException, InterruptedException {
         long tail = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
         int need = align(RECORD_HEADER_LENGTH + length);
         int toEnd = capacity - (int) (tail & mask);
         int pad = need > toEnd ? toEnd : 0;
-        if (!awaitRoom(tail, pad + need + reserve, deadline)) {
+        if (!awaitRoom(tail, pad + need + reserve)) {
             return false;
         }
         if (pad > 0) {
@@ -215,7 +217,8 @@ public final class SpscRing {
         Futex.wakeIfWaiting(region, TAIL_OFFSET, CONSUMER_WAITERS_OFFSET, 1);
     }
 
-    private boolean awaitRoom(long tail, int bytes, long deadline) throws IOException, InterruptedException {
+    private boolean awaitRoom(long tail, int bytes) throws IOException, InterruptedException {
+        boolean spun = false;
         while (capacity - (tail - headCache) < bytes) {
             long head = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
             if (head != headCache) {
@@ -225,9 +228,15 @@ public final class SpscRing {
             if (consumerGone(false)) {
                 throw new IOException("the receiving end is closed");
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = sendClock.remaining();
             if (remaining <= 0) {
                 return false;
+            }
+            if (!spun) {
+                spun = true;
+                if (Spin.untilChanged(region, HEAD_OFFSET, (int) head, remaining)) {
+                    continue;
+                }
             }
             if (!Futex.awaitChange(region, HEAD_OFFSET, (int) head, PRODUCER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))
                     && consumerGone(true)) {
@@ -255,10 +264,10 @@ public final class SpscRing {
      */
     public int receive(MessageBuffer into, long timeoutNanos) throws EOFException, InterruptedException {
         checkOpen();
-        long deadline = System.nanoTime() + timeoutNanos;
+        receiveClock.start(timeoutNanos);
         while (true) {
             long head = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
-            if (!awaitRecord(head, deadline)) {
+            if (!awaitRecord(head)) {
                 return -1;
             }
             long at = DATA_OFFSET + (head & mask);
@@ -307,10 +316,10 @@ public final class SpscRing {
         if (assembly != null) {
             return assembly.length;
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        receiveClock.start(timeoutNanos);
         while (true) {
             long head = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
-            if (!awaitRecord(head, deadline)) {
+            if (!awaitRecord(head)) {
                 return -1;
             }
             long at = DATA_OFFSET + (head & mask);
@@ -369,7 +378,8 @@ public final class SpscRing {
     }
 
     /** Waits until a record is at {@code head}: {@code false} on timeout. */
-    private boolean awaitRecord(long head, long deadline) throws EOFException, InterruptedException {
+    private boolean awaitRecord(long head) throws EOFException, InterruptedException {
+        boolean spun = false;
         while (head == tailCache) {
             long tail = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
             if (tail != tailCache) {
@@ -380,9 +390,15 @@ public final class SpscRing {
                 assembly = null;
                 throw new EOFException("the sending end was closed");
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = receiveClock.remaining();
             if (remaining <= 0) {
                 return false;
+            }
+            if (!spun) {
+                spun = true;
+                if (Spin.untilChanged(region, TAIL_OFFSET, (int) tail, remaining)) {
+                    continue;
+                }
             }
             if (!Futex.awaitChange(region, TAIL_OFFSET, (int) tail, CONSUMER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))
                     && ProcessTag.isDead((long) LONG.getAcquire(region, (long) PRODUCER_TAG_OFFSET))
@@ -392,6 +408,32 @@ public final class SpscRing {
             }
         }
         return true;
+    }
+
+    /**
+     * The timeout of one call, whose clock starts only once the call has to wait: a send that finds room,
+     * or a receive that finds a record, reads no clock. One per end (each end's calls are serialised by
+     * its caller).
+     */
+    private static final class WaitClock {
+        private long timeout;
+        private long deadline;
+        private boolean started;
+
+        void start(long timeoutNanos) {
+            timeout = timeoutNanos;
+            started = false;
+        }
+
+        /** Time left (the clock starts at the first call after {@link #start}). */
+        long remaining() {
+            long now = System.nanoTime();
+            if (!started) {
+                started = true;
+                deadline = now + timeout; // wraps for huge timeouts; the difference below wraps back
+            }
+            return deadline - now;
+        }
     }
 
     private void checkOpen() {
