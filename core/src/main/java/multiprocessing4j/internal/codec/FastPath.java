@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The envelope every codec here writes: one tag byte, then either a common value written directly
@@ -200,19 +201,23 @@ final class FastPath {
      */
     static Object decode(byte[] b, int off, int len) {
         byte tag = b[off];
+        if (tag == BYTES) {
+            // The commonest message first, and small enough to inline into the caller.
+            int n = arrayLength(len, len >= ARRAY_HEADER ? (int) INT_LE.get(b, off + 1) : -1, tag);
+            return Arrays.copyOfRange(b, off + ARRAY_HEADER, off + ARRAY_HEADER + n);
+        }
+        return decodeOther(b, off, len, tag);
+    }
+
+    private static Object decodeOther(byte[] b, int off, int len, byte tag) {
         switch (tag) {
             case NULL -> {
                 expect(len, 1, tag);
                 return null;
             }
-            case BYTES, LATIN1, UTF16 -> {
+            case LATIN1, UTF16 -> {
                 int n = arrayLength(len, len >= ARRAY_HEADER ? (int) INT_LE.get(b, off + 1) : -1, tag);
                 int at = off + ARRAY_HEADER;
-                if (tag == BYTES) {
-                    byte[] copy = new byte[n];
-                    System.arraycopy(b, at, copy, 0, n);
-                    return copy;
-                }
                 if (tag == LATIN1) {
                     return new String(b, at, n, StandardCharsets.ISO_8859_1);
                 }
