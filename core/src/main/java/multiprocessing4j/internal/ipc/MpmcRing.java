@@ -77,6 +77,8 @@ public final class MpmcRing {
     private final int slotLength;
     private final int inlineCapacity;
     private final int refillBatch;
+    /** How long a consumer of this view spins on an empty slot before it blocks. */
+    private final Spin pollSpin = new Spin();
 
     private MpmcRing(MemorySegment region, int slotCount, int slotLength) {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
@@ -177,6 +179,7 @@ public final class MpmcRing {
         long deadline = 0;
         boolean waited = false;
         boolean spun = false;
+        long waitStart = 0;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
             long slot = slot((int) (pos % slotCount));
@@ -241,6 +244,7 @@ public final class MpmcRing {
         long deadline = 0;
         boolean waited = false;
         boolean spun = false;
+        long waitStart = 0;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
             long slot = slot((int) (pos % slotCount));
@@ -279,11 +283,14 @@ public final class MpmcRing {
                 }
                 if (!spun) {
                     spun = true;
-                    if (Spin.untilChanged(region, slot + SLOT_STATE_OFFSET, low, remaining)) {
+                    waitStart = System.nanoTime();
+                    if (pollSpin.untilChanged(region, slot + SLOT_STATE_OFFSET, low, remaining)) {
                         continue;
                     }
                 }
-                await(slot, whole, lap, kind, remaining);
+                if (await(slot, whole, lap, kind, remaining)) {
+                    pollSpin.blocked(System.nanoTime() - waitStart);
+                }
             }
         }
     }
@@ -357,11 +364,15 @@ public final class MpmcRing {
         }
     }
 
-    /** Waits (one slice at most) for the slot state to change; then frees it if its claimer died. */
-    private void await(long slot, long whole, int lap, int kind, long remaining) throws InterruptedException {
+    /**
+     * Waits (one slice at most) for the slot state to change; then frees it if its claimer died.
+     *
+     * @return whether the state changed while waiting
+     */
+    private boolean await(long slot, long whole, int lap, int kind, long remaining) throws InterruptedException {
         if (Futex.awaitChange(region, slot + SLOT_STATE_OFFSET, (int) whole, slot + SLOT_WAITERS_OFFSET,
                 Math.min(remaining, SLICE_NANOS))) {
-            return;
+            return true;
         }
         if ((kind == WRITING || kind == READING) && claimerDied(slot, whole)) {
             String orphan = kind == READING && (region.get(ValueLayout.JAVA_INT, slot + SLOT_FLAGS_OFFSET) & FLAG_LARGE) != 0
@@ -378,6 +389,7 @@ public final class MpmcRing {
                 }
             }
         }
+        return false;
     }
 
     private boolean claimerDied(long slot, long whole) {

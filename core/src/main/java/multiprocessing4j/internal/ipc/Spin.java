@@ -5,47 +5,86 @@ import java.lang.foreign.MemorySegment;
 import multiprocessing4j.internal.platform.Futex;
 
 /**
- * The rings' first phase of waiting: a fixed busy-wait of {@value #SPIN_NANOS} ns on the word a
- * peer will change, before {@link Futex#awaitChange} (which spins for an adaptive time of its own,
- * then blocks).
+ * The rings' first phase of waiting: a busy-wait on the word a peer will change, before
+ * {@link Futex#awaitChange} (which spins a little more, then blocks). One per waiting side of a
+ * ring view; its budget adapts to how long that side's waits turn out to be.
  *
- * <p>Why a fixed floor in front of the adaptive spin: in a conversation (ping-pong, request/reply)
- * the reply comes within a microsecond or two while both sides run, but once a few waits in a row
- * fail (a burst of load from other processes descheduling the peer), the futex's adaptive budget
- * drops to half a microsecond, shorter than the peer's own turn; from then on every wait blocks,
- * every send pays a wake-up (≈ 25 µs here), and the budget, which only grows after a spin that
- * succeeded, never recovers: the round trip stays ≈ 15-20 µs for good instead of ≈ 1-3 µs. A few
- * microseconds of spinning per wait that ends up blocking anyway is the price (well under the
- * ≈ 25 µs a blocked wait costs the peer's wake-up).
+ * <p>Why not just the futex's own adaptive spin: that one grows only after a spin that succeeded.
+ * In a conversation (ping-pong, request/reply) both sides then fall into a trap after a burst of
+ * load from other processes: once a peer blocks, its reply comes only after its wake-up
+ * (≈ 25 µs here), later than any spin shorter than that, so the waiter blocks too, and from then on
+ * every message pays a wake-up, for good (round trips of 15-30 µs instead of 1-3 µs, seen here).
+ * This budget therefore learns from the waits that <em>blocked</em> as well: a wait that ended within
+ * {@value #MAX_NANOS} ns would have been caught by a longer spin, so the budget grows to cover it;
+ * a longer wait (an idle peer) halves it, down to {@value #MIN_NANOS} ns, so a consumer of a quiet
+ * queue burns little CPU per message. The cost of a spin that fails is bounded by
+ * {@value #MAX_NANOS} ns, about two wake-ups.
+ *
+ * <p>After {@value #PURE_SPIN_NANOS} ns the busy-wait yields between looks, so that a peer waiting
+ * for this CPU (more runnable processes than CPUs, as on a loaded 2-CPU machine) gets it.
+ *
+ * <p>Not synchronised: threads of one process sharing a ring view may race on the budget, which is
+ * only a hint.
  */
 final class Spin {
-    /** Busy-wait per wait, in nanoseconds; a peer that is running answers well within it. */
-    static final long SPIN_NANOS = 10_000;
+    /** Least busy-wait: longer than a running peer's turn (decode, handle, encode, publish). */
+    static final long MIN_NANOS = 5_000;
+    /** Most busy-wait: a bit more than a blocked peer's wake-up and turn. */
+    static final long MAX_NANOS = 50_000;
+
+    /**
+     * After this long the busy-wait yields the CPU at each turn: when processes outnumber CPUs the peer
+     * may be waiting for this very CPU, and pure spinning would only delay it; on an idle machine a
+     * yield returns at once.
+     */
+    static final long PURE_SPIN_NANOS = 3_000;
 
     private static final boolean MULTI_CPU = Runtime.getRuntime().availableProcessors() > 1;
 
-    private Spin() {
-    }
+    private long budget = 2 * MIN_NANOS;
 
     /**
-     * Spins until the int at {@code offset} no longer holds {@code expected}, at most {@code maxNanos}
-     * (and not at all on a single CPU, where the peer cannot run meanwhile).
+     * Spins until the int at {@code offset} no longer holds {@code expected}, for at most the budget
+     * and {@code maxNanos} (not at all on a single CPU, where the peer cannot run meanwhile).
      *
      * @return whether the word changed
      */
-    static boolean untilChanged(MemorySegment region, long offset, int expected, long maxNanos) {
+    boolean untilChanged(MemorySegment region, long offset, int expected, long maxNanos) {
         if (!MULTI_CPU || maxNanos <= 0) {
             return false;
         }
-        long end = System.nanoTime() + Math.min(maxNanos, SPIN_NANOS);
+        long start = System.nanoTime();
+        long end = start + Math.min(maxNanos, budget);
+        long yieldFrom = start + PURE_SPIN_NANOS;
+        boolean yielding = false;
         for (int i = 1; ; i++) {
-            Thread.onSpinWait();
+            if (yielding) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
             if ((int) Futex.INT.getAcquire(region, offset) != expected) {
                 return true;
             }
-            if ((i & 31) == 0 && System.nanoTime() - end >= 0) {
-                return false;
+            if (yielding || (i & 31) == 0) {
+                long now = System.nanoTime();
+                if (now - end >= 0) {
+                    return false;
+                }
+                yielding = now - yieldFrom >= 0;
             }
         }
+    }
+
+    /** The current busy-wait budget. */
+    long budgetNanos() {
+        return budget;
+    }
+
+    /** Reports a wait that spun in vain, then blocked, and ended (the word changed) {@code waitedNanos} after it began. */
+    void blocked(long waitedNanos) {
+        long b = budget;
+        budget = waitedNanos < MAX_NANOS ? Math.min(MAX_NANOS, Math.max(2 * b, waitedNanos + waitedNanos / 4))
+                : Math.max(MIN_NANOS, b / 2);
     }
 }

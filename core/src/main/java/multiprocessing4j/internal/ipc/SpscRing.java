@@ -57,6 +57,8 @@ public final class SpscRing {
     private long tailCache;
     private final WaitClock sendClock = new WaitClock();
     private final WaitClock receiveClock = new WaitClock();
+    private final Spin sendSpin = new Spin();
+    private final Spin receiveSpin = new Spin();
     private byte[] assembly;
     private int assembled;
 
@@ -219,6 +221,7 @@ public final class SpscRing {
 
     private boolean awaitRoom(long tail, int bytes) throws IOException, InterruptedException {
         boolean spun = false;
+        long waitStart = 0;
         while (capacity - (tail - headCache) < bytes) {
             long head = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
             if (head != headCache) {
@@ -234,12 +237,14 @@ public final class SpscRing {
             }
             if (!spun) {
                 spun = true;
-                if (Spin.untilChanged(region, HEAD_OFFSET, (int) head, remaining)) {
+                waitStart = System.nanoTime();
+                if (sendSpin.untilChanged(region, HEAD_OFFSET, (int) head, remaining)) {
                     continue;
                 }
             }
-            if (!Futex.awaitChange(region, HEAD_OFFSET, (int) head, PRODUCER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))
-                    && consumerGone(true)) {
+            if (Futex.awaitChange(region, HEAD_OFFSET, (int) head, PRODUCER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))) {
+                sendSpin.blocked(System.nanoTime() - waitStart);
+            } else if (consumerGone(true)) {
                 throw new IOException("the receiving process died");
             }
         }
@@ -380,6 +385,7 @@ public final class SpscRing {
     /** Waits until a record is at {@code head}: {@code false} on timeout. */
     private boolean awaitRecord(long head) throws EOFException, InterruptedException {
         boolean spun = false;
+        long waitStart = 0;
         while (head == tailCache) {
             long tail = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
             if (tail != tailCache) {
@@ -396,12 +402,14 @@ public final class SpscRing {
             }
             if (!spun) {
                 spun = true;
-                if (Spin.untilChanged(region, TAIL_OFFSET, (int) tail, remaining)) {
+                waitStart = System.nanoTime();
+                if (receiveSpin.untilChanged(region, TAIL_OFFSET, (int) tail, remaining)) {
                     continue;
                 }
             }
-            if (!Futex.awaitChange(region, TAIL_OFFSET, (int) tail, CONSUMER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))
-                    && ProcessTag.isDead((long) LONG.getAcquire(region, (long) PRODUCER_TAG_OFFSET))
+            if (Futex.awaitChange(region, TAIL_OFFSET, (int) tail, CONSUMER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))) {
+                receiveSpin.blocked(System.nanoTime() - waitStart);
+            } else if (ProcessTag.isDead((long) LONG.getAcquire(region, (long) PRODUCER_TAG_OFFSET))
                     && (long) LONG.getAcquire(region, (long) TAIL_OFFSET) == tail) {
                 assembly = null;
                 throw new EOFException("the sending process died");
