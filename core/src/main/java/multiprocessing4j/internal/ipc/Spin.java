@@ -5,9 +5,9 @@ import java.lang.foreign.MemorySegment;
 import multiprocessing4j.internal.platform.Futex;
 
 /**
- * The rings' first phase of waiting: a busy-wait on the word a peer will change, before
- * {@link Futex#awaitChange} (which spins a little more, then blocks). One per waiting side of a
- * ring view; its budget adapts to how long that side's waits turn out to be.
+ * How the rings wait for a peer: a busy-wait on the word the peer will change ({@link #untilChanged}),
+ * then a futex wait ({@link #block}). One per waiting side of a ring view; its budget adapts to how
+ * long that side's waits turn out to be.
  *
  * <p>Why not just the futex's own adaptive spin: that one grows only after a spin that succeeded.
  * In a conversation (ping-pong, request/reply) both sides then fall into a trap after a burst of
@@ -73,6 +73,42 @@ final class Spin {
                 }
                 yielding = now - yieldFrom >= 0;
             }
+        }
+    }
+
+    /**
+     * Blocks (without spinning: the caller just did, with {@link #untilChanged}) until the int at
+     * {@code offset} no longer holds {@code expected}, at most {@code timeoutNanos}, keeping the waiter
+     * count at {@code waitersOffset} as {@link Futex#awaitChange(MemorySegment, long, int, long, long)}
+     * does, so that signallers' {@link Futex#wakeIfWaiting} finds this waiter. (That method's own
+     * adaptive spin would follow this one's, and, being pure spinning, delay a peer waiting for this CPU.)
+     *
+     * @return whether the word changed (else the time ran out)
+     * @throws InterruptedException if the thread is interrupted
+     */
+    static boolean block(MemorySegment region, long offset, int expected, long waitersOffset, long timeoutNanos)
+            throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        // getAndAdd is a full fence: either the signaller sees the count, or this sees its new value below.
+        Futex.INT.getAndAdd(region, waitersOffset, 1);
+        try {
+            while (true) {
+                if ((int) Futex.INT.getAcquire(region, offset) != expected) {
+                    return true;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                if (Futex.waitNanos(region, offset, expected, remaining) == Futex.TIMED_OUT) {
+                    return (int) Futex.INT.getAcquire(region, offset) != expected;
+                }
+            }
+        } finally {
+            Futex.INT.getAndAdd(region, waitersOffset, -1);
         }
     }
 

@@ -242,7 +242,7 @@ public final class SpscRing {
                     continue;
                 }
             }
-            if (Futex.awaitChange(region, HEAD_OFFSET, (int) head, PRODUCER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))) {
+            if (Spin.block(region, HEAD_OFFSET, (int) head, PRODUCER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))) {
                 sendSpin.blocked(System.nanoTime() - waitStart);
             } else if (consumerGone(true)) {
                 throw new IOException("the receiving process died");
@@ -407,7 +407,7 @@ public final class SpscRing {
                     continue;
                 }
             }
-            if (Futex.awaitChange(region, TAIL_OFFSET, (int) tail, CONSUMER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))) {
+            if (Spin.block(region, TAIL_OFFSET, (int) tail, CONSUMER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))) {
                 receiveSpin.blocked(System.nanoTime() - waitStart);
             } else if (ProcessTag.isDead((long) LONG.getAcquire(region, (long) PRODUCER_TAG_OFFSET))
                     && (long) LONG.getAcquire(region, (long) TAIL_OFFSET) == tail) {

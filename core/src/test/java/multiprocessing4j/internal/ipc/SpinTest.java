@@ -33,6 +33,43 @@ class SpinTest {
     }
 
     @Test
+    void blockReturnsOnceAnotherThreadChangesTheWordAndWakesIt() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment cell = arena.allocate(8, 8); // word at 0, waiter count at 4
+            Thread signaller = new Thread(() -> {
+                // given the waiter counted itself in (bounded: 10 s), change the word and wake it
+                long giveUp = System.nanoTime() + 10_000_000_000L;
+                while (cell.get(ValueLayout.JAVA_INT, 4) == 0 && System.nanoTime() < giveUp) {
+                    Thread.onSpinWait();
+                }
+                multiprocessing4j.internal.platform.Futex.INT.setRelease(cell, 0L, 1);
+                multiprocessing4j.internal.platform.Futex.wakeIfWaiting(cell, 0, 4, 1);
+            });
+            signaller.start();
+            assertTrue(Spin.block(cell, 0, 0, 4, 10_000_000_000L), "woken by the change");
+            signaller.join();
+            assertEquals(0, cell.get(ValueLayout.JAVA_INT, 4), "the waiter count is back to zero");
+        }
+    }
+
+    @Test
+    void blockGivesUpWhenTheTimeRunsOutAndHonoursInterruption() {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment cell = arena.allocate(8, 8);
+            try {
+                assertFalse(Spin.block(cell, 0, 0, 4, 1_000_000));
+                Thread.currentThread().interrupt();
+                org.junit.jupiter.api.Assertions.assertThrows(InterruptedException.class, () -> Spin.block(cell, 0, 0, 4, 1_000_000_000L));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(0, cell.get(ValueLayout.JAVA_INT, 4));
+        }
+    }
+
+    @Test
     void theBudgetGrowsToCoverShortBlockedWaitsAndShrinksAfterLongOnes() {
         Spin spin = new Spin();
         long initial = spin.budgetNanos();
