@@ -57,7 +57,7 @@ final class FastPath {
     private FastPath() {
     }
 
-    /** Whether {@code value} travels on this path (its encoding then never fails). */
+    /** Whether {@code value} travels on this path (its encoding then fails only for a value of 2 GiB or more). */
     static boolean handles(Object value) {
         if (value == null) {
             return true;
@@ -85,6 +85,7 @@ final class FastPath {
         if (type == byte[].class) {
             byte[] bytes = (byte[]) value;
             int n = bytes.length;
+            checkSize(start, n, "byte[]");
             out.ensureCapacity(start + ARRAY_HEADER + n);
             byte[] a = out.array();
             a[start] = BYTES;
@@ -140,6 +141,7 @@ final class FastPath {
 
     private static int encodeString(String s, EncodeBuffer out, int start) {
         int n = s.length();
+        checkSize(start, 2L * n, "String");
         out.ensureCapacity(start + ARRAY_HEADER + n);
         byte[] a = out.array();
         int at = start + ARRAY_HEADER;
@@ -165,6 +167,17 @@ final class FastPath {
             SHORT_LE.set(a, at + 2 * j, (short) s.charAt(j));
         }
         return end(out, start, at + 2 * n);
+    }
+
+    /** Longest encoding a buffer holds: arrays cannot be larger. */
+    private static final int MAX_ENCODED = Integer.MAX_VALUE - 16;
+
+    private static void checkSize(int start, long payload, String type) {
+        if (start + ARRAY_HEADER + payload > MAX_ENCODED) {
+            throw new NotSerializableValueException("Cannot serialize a " + type + " whose encoding could take up to "
+                    + (ARRAY_HEADER + payload) + " bytes" + (start > 0 ? " after the " + start + " already in the buffer" : "")
+                    + ": an encoded value is less than 2 GiB", type.equals("String") ? "java.lang.String" : "[B", null);
+        }
     }
 
     /** Sets the buffer's length to {@code end}; returns what was appended since {@code start}. */
