@@ -34,6 +34,12 @@ import multiprocessing4j.internal.platform.Futex;
  * the producer gets {@link IOException}. A closed producer writes an EOF record, so its consumer
  * notices at once.
  *
+ * <p><b>Waiting.</b> A send that finds no room, or a receive that finds no record, spins for an
+ * adaptive time ({@link Spin}: long enough that a conversation does not pay a wake-up per message),
+ * then blocks on the other side's counter with a futex, in slices of
+ * {@value #LIVENESS_CHECK_MILLIS} ms; each side signals only when the other one counted itself as
+ * blocked.
+ *
  * <p><b>Timeouts.</b> A send that times out (or is interrupted) before its first record is written
  * leaves nothing behind; one that gives up in the middle of a fragmented message writes an ABORT
  * record (room for it is always reserved), and the consumer drops the fragments. A receive that
