@@ -265,6 +265,24 @@ class PipeTest {
     }
 
     @Test
+    void objectsOfEveryKindAndNullEchoBackFromAnotherProcessExactly() throws Exception {
+        List<Peers.Peer> peers = new ArrayList<>();
+        try (Pipe pipe = Pipe.open()) {
+            peers.add(Peers.start(pipe.right(), "echo"));
+            List<Object> sent = new ArrayList<>(MessageKinds.all());
+            sent.add(3, null);
+            for (int i = 0; i < sent.size(); i++) {
+                pipe.left().send(sent.get(i));
+                MessageKinds.assertSame(sent.get(i), pipe.left().recv(Duration.ofSeconds(30)), MessageKinds.describe(sent.get(i), i));
+            }
+            pipe.left().close();
+            assertTrue(peers.get(0).process().waitFor(10, TimeUnit.SECONDS), "the peer saw EOF and exited");
+        } finally {
+            Peers.destroy(peers);
+        }
+    }
+
+    @Test
     void recvGetsWhatADeadPeerSentThenEof() throws Exception {
         List<Peers.Peer> peers = new ArrayList<>();
         try (Pipe pipe = Pipe.open()) {

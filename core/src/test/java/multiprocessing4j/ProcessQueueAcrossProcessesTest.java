@@ -149,6 +149,27 @@ class ProcessQueueAcrossProcessesTest {
     }
 
     @Test
+    void messagesOfEveryKindFromAnotherProcessArriveExactlyWithTheirClassesInOrder() throws Exception {
+        List<Peers.Peer> peers = new ArrayList<>();
+        try (ProcessQueue<Object> q = ProcessQueue.create(4)) {
+            // Given a producer in another JVM putting byte arrays, strings, boxed values (written directly),
+            // records and collections (through the serializer), small, inline-sized and huge, in one queue
+            peers.add(Peers.start(q, "produce-kinds"));
+
+            // Then each arrives as it was sent, with its class, in order
+            List<Object> expected = MessageKinds.all();
+            for (int i = 0; i < expected.size(); i++) {
+                Object m = q.poll(Duration.ofSeconds(30));
+                MessageKinds.assertSame(expected.get(i), m, MessageKinds.describe(expected.get(i), i));
+            }
+            peers.get(0).linesUntilDone(PEER_TIMEOUT);
+            assertEquals(0, ProcessQueueTest.sideSegments(), "the huge ones' side segments are gone");
+        } finally {
+            Peers.destroy(peers);
+        }
+    }
+
+    @Test
     void aQueueCapturedInAChildProcessLambdaIsTheSameQueue() throws Exception {
         try (JoinableProcessQueue<Integer> jobs = JoinableProcessQueue.create(8);
              ProcessQueue<Integer> results = ProcessQueue.create(8)) {

@@ -206,6 +206,20 @@ class ProcessQueueTest {
     }
 
     @Test
+    void messagesOfEveryKindComeBackExactlyWithTheirClasses() throws Exception {
+        ProcessQueue<Object> q = track(ProcessQueue.create(64));
+        List<Object> sent = MessageKinds.all();
+        for (Object m : sent) {
+            q.put(m);
+        }
+
+        for (int i = 0; i < sent.size(); i++) {
+            MessageKinds.assertSame(sent.get(i), q.take(), MessageKinds.describe(sent.get(i), i));
+        }
+        assertEquals(0, sideSegments());
+    }
+
+    @Test
     void nullIsRefused() {
         ProcessQueue<Object> q = track(ProcessQueue.create(4));
 

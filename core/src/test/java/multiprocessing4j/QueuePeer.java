@@ -12,6 +12,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code produce <id> <count> <sentinels>}: put {@code id << 40 | seq} for seq in [0, count), then {@code sentinels} times -1;</li>
  *   <li>{@code produce-mixed <count>}: put byte arrays, every third of about 1 MB, the others small, filled with their index;</li>
+ *   <li>{@code produce-kinds}: put {@link MessageKinds#all()} in order;</li>
  *   <li>{@code produce-forever <id>}: put {@code id << 40 | seq} until killed;</li>
  *   <li>{@code consume}: take until -1, checking FIFO per producer; print {@code RESULT id count sum} lines and {@code DONE};</li>
  *   <li>{@code consume-forever}: take until killed;</li>
@@ -47,6 +48,13 @@ public final class QueuePeer {
                 for (int i = 0; i < Integer.parseInt(args[2]); i++) {
                     byte[] m = new byte[i % 3 == 0 ? 1_000_000 + i : 10 + i];
                     java.util.Arrays.fill(m, (byte) i);
+                    q.put(m);
+                }
+                System.out.println("DONE");
+            }
+            case "produce-kinds" -> {
+                @SuppressWarnings("unchecked") ProcessQueue<Object> q = (ProcessQueue<Object>) handle;
+                for (Object m : MessageKinds.all()) {
                     q.put(m);
                 }
                 System.out.println("DONE");

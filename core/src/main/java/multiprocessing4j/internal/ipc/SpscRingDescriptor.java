@@ -7,32 +7,37 @@ import multiprocessing4j.internal.shm.SegmentDescriptor;
  *
  * <pre>
  *  +---------------------------------------------------------------------------+
- *  | tail (long) | producer waiters (int) | producer closed (int) | producer tag |    0  producer's line
+ *  | tail (long) | consumer waiters (int)                                      |    0  producer's line
  *  +---------------------------------------------------------------------------+
- *  | head (long) | consumer waiters (int) | consumer closed (int) | consumer tag |   64  consumer's line
+ *  | head (long) | producer waiters (int)                                      |   64  consumer's line
  *  +---------------------------------------------------------------------------+
- *  | capacity (int)                                                            |  128  written once
+ *  | capacity (int) | producer closed (int) | consumer closed (int) | (pad)    |  128  written rarely
+ *  | producer tag (long) | consumer tag (long)                                 |
  *  +---------------------------------------------------------------------------+
  *  | data: capacity bytes of records                                           |  192
  *  +---------------------------------------------------------------------------+
  * </pre>
  * {@code tail} and {@code head} count bytes ever written and consumed; their low int halves are the
- * futex words (the consumer waits on the tail, the producer on the head). Each waiter count lives
- * on its waiter's own line. Records are {@value #RECORD_ALIGNMENT}-byte aligned: a
+ * futex words (the consumer waits on the tail, the producer on the head). Each line is written by one
+ * side only, and each side reads the other's line once per message at most: a waiter count lives on
+ * its <em>signaller's</em> line (the waiter changes it only when it blocks, which is rare; the signaller
+ * reads it after every message, which then costs no cache miss), and the flags and tags that are read
+ * on every send or wait, but written once, sit on the read-mostly line. Records are
+ * {@value #RECORD_ALIGNMENT}-byte aligned: a
  * {@value #RECORD_HEADER_LENGTH}-byte header (payload length int, type int, total message length
  * long, meaningful in {@link #FIRST}) and the payload. A record never wraps: a {@link #PAD} record
  * fills the end of the data area instead.
  */
 public final class SpscRingDescriptor {
     public static final int TAIL_OFFSET = 0;
-    public static final int PRODUCER_WAITERS_OFFSET = TAIL_OFFSET + Long.BYTES;
-    public static final int PRODUCER_CLOSED_OFFSET = PRODUCER_WAITERS_OFFSET + Integer.BYTES;
-    public static final int PRODUCER_TAG_OFFSET = PRODUCER_CLOSED_OFFSET + Integer.BYTES;
+    public static final int CONSUMER_WAITERS_OFFSET = TAIL_OFFSET + Long.BYTES;
     public static final int HEAD_OFFSET = SegmentDescriptor.CACHE_LINE_LENGTH;
-    public static final int CONSUMER_WAITERS_OFFSET = HEAD_OFFSET + Long.BYTES;
-    public static final int CONSUMER_CLOSED_OFFSET = CONSUMER_WAITERS_OFFSET + Integer.BYTES;
-    public static final int CONSUMER_TAG_OFFSET = CONSUMER_CLOSED_OFFSET + Integer.BYTES;
+    public static final int PRODUCER_WAITERS_OFFSET = HEAD_OFFSET + Long.BYTES;
     public static final int CAPACITY_OFFSET = HEAD_OFFSET + SegmentDescriptor.CACHE_LINE_LENGTH;
+    public static final int PRODUCER_CLOSED_OFFSET = CAPACITY_OFFSET + Integer.BYTES;
+    public static final int CONSUMER_CLOSED_OFFSET = PRODUCER_CLOSED_OFFSET + Integer.BYTES;
+    public static final int PRODUCER_TAG_OFFSET = CAPACITY_OFFSET + 2 * Long.BYTES;
+    public static final int CONSUMER_TAG_OFFSET = PRODUCER_TAG_OFFSET + Long.BYTES;
     public static final int DATA_OFFSET = CAPACITY_OFFSET + SegmentDescriptor.CACHE_LINE_LENGTH;
 
     public static final int RECORD_LENGTH_OFFSET = 0;
