@@ -133,7 +133,9 @@ final class FastPath {
         if (!handles(value)) {
             return null;
         }
-        int size = value instanceof byte[] b ? ARRAY_HEADER + b.length : 16;
+        // Exact for byte arrays and Latin-1 strings (no copy at the end); a UTF-16 string grows once.
+        int size = value instanceof byte[] b ? ARRAY_HEADER + b.length
+                : value instanceof String str ? ARRAY_HEADER + str.length() : 16;
         EncodeBuffer out = new EncodeBuffer(size);
         encode(value, out);
         return out.array().length == out.length() ? out.array() : out.toByteArray();

@@ -179,7 +179,6 @@ public final class MpmcRing {
         long deadline = 0;
         boolean waited = false;
         boolean spun = false;
-        long waitStart = 0;
         while (true) {
             long pos = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
             long slot = slot((int) (pos % slotCount));
