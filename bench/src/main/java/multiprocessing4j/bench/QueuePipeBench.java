@@ -4,18 +4,17 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
+import multiprocessing4j.ChildProcess;
 import multiprocessing4j.Connection;
 import multiprocessing4j.Pipe;
 import multiprocessing4j.ProcessQueue;
 import multiprocessing4j.internal.codec.Codecs;
 import multiprocessing4j.internal.platform.Futex;
-import multiprocessing4j.internal.platform.ProcessTree;
 
 /**
  * Queue and pipe figures between JVMs, side by side with {@code bench/python/queue_pipe_bench.py}:
@@ -27,7 +26,7 @@ import multiprocessing4j.internal.platform.ProcessTree;
  *   <li>{@code pipe-pingpong}: round trip of a small object ({@code Integer}) over a duplex pipe, µs;</li>
  *   <li>{@code pipe-1m}: {@code sendBytes} of 1 MiB messages received with {@code recvBytes}, GB/s.</li>
  * </ul>
- * Producers and consumers are separate JVMs started by this one (this JVM only coordinates, except in
+ * Producers and consumers are child JVMs ({@link ChildProcess}) started by this one (this JVM only coordinates, except in
  * the ping-pongs, where it is one side). Each figure is the median of 3 runs.
  * Run: {@code java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
  * -cp bench/target/classes:core/target/classes:bench/target/lib/* multiprocessing4j.bench.QueuePipeBench [variant...]}
@@ -36,10 +35,6 @@ public final class QueuePipeBench {
     private static final int RUNS = 3;
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("peer")) {
-            peer(args);
-            return;
-        }
         List<String> variants = args.length > 0 ? Arrays.asList(args)
                 : List.of("queue-8b", "queue-1k", "queue-2x2", "queue-pingpong", "pipe-pingpong", "pipe-1m");
         Futex.prepare();
@@ -73,12 +68,12 @@ public final class QueuePipeBench {
 
     /** Messages per second from {@code producers} to {@code consumers} processes, {@code total} messages in all. */
     private static double throughput(int producers, int consumers, int total, int size, int inline) throws Exception {
-        List<Process> peers = new ArrayList<>();
+        List<ChildProcess> peers = new ArrayList<>();
         try (ProcessQueue<byte[]> q = ProcessQueue.create(4096, inline); ProcessQueue<Long> done = ProcessQueue.create(16)) {
             for (int c = 0; c < consumers; c++) {
                 peers.add(start("consume", handle(q), handle(done)));
             }
-            List<Process> producing = new ArrayList<>();
+            List<ChildProcess> producing = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 producing.add(start("produce", handle(q), handle(done), Integer.toString(total / producers), Integer.toString(size)));
             }
@@ -86,8 +81,8 @@ public final class QueuePipeBench {
             // Each peer reports its start and end times (System.nanoTime is machine-wide on Linux).
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
-            for (Process p : producing) {
-                p.waitFor();
+            for (ChildProcess p : producing) {
+                p.join();
             }
             // Every producer is done: now one end marker per consumer.
             for (int c = 0; c < consumers; c++) {
@@ -102,15 +97,16 @@ public final class QueuePipeBench {
             }
             return total / ((last - first) / 1e9);
         } finally {
-            for (Process p : peers) {
-                p.destroyForcibly().waitFor();
+            for (ChildProcess p : peers) {
+                p.kill();
+                p.join();
             }
         }
     }
 
     private static double queuePingPong(int rounds) throws Exception {
         try (ProcessQueue<Integer> ping = ProcessQueue.create(4); ProcessQueue<Integer> pong = ProcessQueue.create(4)) {
-            Process peer = start("queue-echo", handle(ping), handle(pong), Integer.toString(rounds * 2));
+            ChildProcess peer = start("queue-echo", handle(ping), handle(pong), Integer.toString(rounds * 2));
             try {
                 for (int i = 0; i < rounds; i++) {
                     ping.put(i);
@@ -123,14 +119,15 @@ public final class QueuePipeBench {
                 }
                 return (System.nanoTime() - start) / 1e3 / rounds;
             } finally {
-                peer.destroyForcibly().waitFor();
+                peer.kill();
+                peer.join();
             }
         }
     }
 
     private static double pipePingPong(int rounds) throws Exception {
         try (Pipe pipe = Pipe.open()) {
-            Process peer = start("pipe-echo", handle(pipe.right()), "", Integer.toString(rounds * 2));
+            ChildProcess peer = start("pipe-echo", handle(pipe.right()), "", Integer.toString(rounds * 2));
             try {
                 Connection c = pipe.left();
                 for (int i = 0; i < rounds; i++) {
@@ -144,14 +141,15 @@ public final class QueuePipeBench {
                 }
                 return (System.nanoTime() - start) / 1e3 / rounds;
             } finally {
-                peer.destroyForcibly().waitFor();
+                peer.kill();
+                peer.join();
             }
         }
     }
 
     private static double pipeBytes(int messages) throws Exception {
         try (Pipe pipe = Pipe.open(false); ProcessQueue<Long> done = ProcessQueue.create(4)) {
-            Process peer = start("pipe-send", handle(pipe.right()), handle(done), Integer.toString(messages));
+            ChildProcess peer = start("pipe-send", handle(pipe.right()), handle(done), Integer.toString(messages));
             try {
                 Connection c = pipe.left();
                 for (int i = 0; i < messages / 10; i++) {
@@ -164,7 +162,8 @@ public final class QueuePipeBench {
                 }
                 return bytes / ((System.nanoTime() - start) / 1e9) / 1e9;
             } finally {
-                peer.destroyForcibly().waitFor();
+                peer.kill();
+                peer.join();
             }
         }
     }
@@ -226,13 +225,22 @@ public final class QueuePipeBench {
         }
     }
 
-    private static Process start(String mode, String a, String b, String... rest) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xshare:auto",
-                "-D" + ProcessTree.ROOT_PID_PROPERTY + "=" + ProcessTree.rootPid(),
-                "-cp", System.getProperty("java.class.path"), QueuePipeBench.class.getName(), "peer", mode, a, b));
-        command.addAll(List.of(rest));
-        return new ProcessBuilder(command).inheritIO().start();
+    /**
+     * A peer is a {@link ChildProcess}, as a user would start one (Python's harness uses {@code Process}
+     * likewise): it runs with the library's child-JVM options, whose small young generation matters for a
+     * consumer that allocates a message per take.
+     */
+    private static ChildProcess start(String mode, String a, String b, String... rest) {
+        List<String> args = new ArrayList<>(List.of("peer", mode, a, b));
+        args.addAll(List.of(rest));
+        String[] peerArgs = args.toArray(String[]::new);
+        return ChildProcess.builder(() -> {
+            try {
+                peer(peerArgs);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).name(mode).daemon(true).start();
     }
 
     private static String handle(Object handle) throws Exception {
