@@ -32,6 +32,12 @@ final class JvmWorkerChannel implements WorkerChannel {
     static final long SPIN_NANOS = 50_000;
     /** A reader thread that stepped aside for helpers takes the role back after this long without help. */
     static final long RESUME_AFTER_NANOS = 1_000_000;
+    /** Longest single wait of the reader thread on the results ring (it then looks at the helpers again). */
+    static final long RING_WAIT_NANOS = 100_000_000;
+    /** Whether tasks and results go through shared-memory rings (the default) rather than the sockets. */
+    static final boolean RING_TRANSPORT = !"socket".equals(System.getProperty("mp4j.pool.transport"));
+    private static final System.Logger LOG = System.getLogger("multiprocessing4j.pool");
+    private static volatile boolean ringFailureLogged;
 
     private final String name;
     private final WorkerEvents events;
@@ -40,6 +46,10 @@ final class JvmWorkerChannel implements WorkerChannel {
     private volatile WorkerProcess process;
     private volatile boolean killRequested;
     private SocketChannel tasks;
+    /** The shared-memory wire, or null: the sockets carry the frames (see {@link WireFormat}). */
+    private volatile RingWire rings;
+    /** Set (holding the write lock) once the rings are unmapped here. */
+    private boolean ringsClosed;
     private ByteBuffer out = ByteBuffer.allocate(64 * 1024);
     /** The functions the worker keeps, mirrored: same capacity, same access order, so always the same set. */
     private final FunctionCache<Boolean> workerFunctions = new FunctionCache<>();
@@ -76,6 +86,18 @@ final class JvmWorkerChannel implements WorkerChannel {
     /** The process exists; false if the pool killed the worker meanwhile. */
     boolean started(WorkerProcess process) {
         this.process = process;
+        if (RING_TRANSPORT && !killRequested) {
+            // while the worker JVM starts, not after it connected
+            try {
+                rings = RingWire.create();
+            } catch (RuntimeException e) {
+                if (!ringFailureLogged) {
+                    ringFailureLogged = true;
+                    LOG.log(System.Logger.Level.WARNING, "multiprocessing4j: pool workers talk over sockets (slower):"
+                            + " no shared memory for their rings: " + e.getMessage(), e);
+                }
+            }
+        }
         return !killRequested;
     }
 
@@ -83,6 +105,15 @@ final class JvmWorkerChannel implements WorkerChannel {
         tasks.configureBlocking(true);
         synchronized (writeLock) {
             this.tasks = tasks;
+            RingWire r = rings;
+            if (r != null) {
+                byte[] name = r.name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                ByteBuffer frame = ByteBuffer.allocate(WireFormat.HEADER_LENGTH + name.length);
+                frame.putInt(1 + name.length).put(WireFormat.RINGS).put(name).flip();
+                while (frame.hasRemaining()) {
+                    tasks.write(frame);
+                }
+            }
             int length = initializer == null ? 0 : initializer.length;
             ensure(WireFormat.HEADER_LENGTH + length);
             out.putInt(1 + length).put(WireFormat.INIT);
@@ -90,6 +121,10 @@ final class JvmWorkerChannel implements WorkerChannel {
                 out.put(initializer);
             }
             write();
+        }
+        if (rings != null) {
+            readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(() -> readRings(results));
+            return;
         }
         reader = new FrameReader(results, helpers);
         readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(() -> read(results));
@@ -110,17 +145,7 @@ final class JvmWorkerChannel implements WorkerChannel {
                     if (frame == FrameReader.YIELDED) {
                         continue;
                     }
-                    byte type = frame.get();
-                    switch (type) {
-                        case WireFormat.READY -> events.onReady(this);
-                        case WireFormat.RESULT -> result(frame);
-                        case WireFormat.INIT_FAILED -> lastWords = decodeFailure(frame, "initializer");
-                        case WireFormat.DYING -> {
-                            frame.getLong();
-                            lastWords = decodeFailure(frame, "error");
-                        }
-                        default -> throw new IOException("unknown frame type " + type + " from " + name);
-                    }
+                    handle(frame);
                     if (!reader.poll()) {
                         events.onResultsDrained(this);
                     }
@@ -134,6 +159,11 @@ final class JvmWorkerChannel implements WorkerChannel {
             }
             kill();
         }
+        end();
+    }
+
+    /** After the reader thread read the last frame: nobody reads any more; wait for the exit and report it. */
+    private void end() {
         readRole.lock();
         try {
             readingOver = true;
@@ -155,6 +185,152 @@ final class JvmWorkerChannel implements WorkerChannel {
             Thread.currentThread().interrupt();
         }
         events.onExit(this, code, lastWords);
+    }
+
+    /** Handles one frame from the worker (the role held). */
+    private void handle(ByteBuffer frame) throws IOException {
+        byte type = frame.get();
+        switch (type) {
+            case WireFormat.READY -> events.onReady(this);
+            case WireFormat.RESULT -> result(frame);
+            case WireFormat.INIT_FAILED -> lastWords = decodeFailure(frame, "initializer");
+            case WireFormat.DYING -> {
+                frame.getLong();
+                lastWords = decodeFailure(frame, "error");
+            }
+            default -> throw new IOException("unknown frame type " + type + " from " + name);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading from the rings
+
+    /**
+     * The reader thread on the rings. Unlike on a socket it waits for results <em>without</em> the read role
+     * (the ring lets one thread wait while another receives), and takes the role only to read what is there:
+     * so a helper never has to make it give way, and finds the role free. While callers help, it steps aside
+     * as on the socket, so that the worker's publishing finds no waiter to wake. A second, virtual thread
+     * waits for the worker's socket to end, which happens however the worker's process ends, and wakes it.
+     */
+    private void readRings(SocketChannel results) {
+        RingWire r = rings;
+        Thread.ofVirtual().name(name + "-end").start(() -> {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            try {
+                results.configureBlocking(true);
+                while (results.read(one) >= 0) {
+                    one.clear(); // the worker sends nothing more here: only its end matters
+                }
+            } catch (IOException closedOrGone) {
+                // either way, the worker is gone or the channel is over
+            }
+            r.peerGone();
+        });
+        try (results) {
+            while (true) {
+                if (helpers.get() > 0 || lastHelpEnded != 0) {
+                    stepAside();
+                }
+                if (!r.awaitReadable(RING_WAIT_NANOS, sent != received) || helpers.get() > 0) {
+                    continue;
+                }
+                readRole.lock();
+                try {
+                    if (!drain(r)) {
+                        break;
+                    }
+                } finally {
+                    readRole.unlock();
+                }
+            }
+        } catch (Throwable t) {
+            if (!killRequested && lastWords == null && !(t instanceof IOException)) {
+                lastWords = t;
+            }
+            kill();
+        }
+        end();
+    }
+
+    /** Handles every frame there is; false at the end of the worker's stream. The role held. */
+    private boolean drain(RingWire r) throws IOException {
+        boolean any = false;
+        try {
+            for (ByteBuffer frame; (frame = r.tryNext()) != null; ) {
+                handle(frame);
+                any = true;
+            }
+        } catch (java.io.EOFException end) {
+            return false;
+        }
+        if (any) {
+            events.onResultsDrained(this);
+        }
+        return true;
+    }
+
+    /** {@link #help} on the rings: reads results here while the role is free, until done or the deadline. */
+    private void helpRings(RingWire r, Future<?> until, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        boolean handBack = false;
+        helpers.incrementAndGet();
+        try {
+            int spins = 0;
+            while (!until.isDone()) {
+                if (readRole.tryLock()) {
+                    try {
+                        handBack = !readingOver && !readRingResults(r, until, deadline);
+                    } finally {
+                        readRole.unlock();
+                    }
+                    return;
+                }
+                if ((++spins & 0x3f) == 0 && System.nanoTime() - deadline > 0) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        } catch (IOException | RuntimeException e) {
+            handBack = true; // the reader thread meets the same trouble and reports the worker's end
+        } finally {
+            leaveHelp(handBack);
+        }
+    }
+
+    /** Reads frames until {@code until} is done (true), or the deadline or the end of the stream (false). */
+    private boolean readRingResults(RingWire r, Future<?> until, long deadline) throws IOException {
+        int spins = 0;
+        while (!until.isDone()) {
+            ByteBuffer frame;
+            try {
+                frame = r.tryNext();
+            } catch (java.io.EOFException end) {
+                return false;
+            }
+            if (frame == null) {
+                if ((++spins & 0x3f) == 0 && System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.onSpinWait();
+                continue;
+            }
+            spins = 0;
+            handle(frame);
+            if (!r.readable()) {
+                events.onResultsDrained(this);
+            }
+        }
+        return true;
+    }
+
+    private void leaveHelp(boolean handBack) {
+        if (handBack || sent != received) {
+            lastHelpEnded = 0;
+            helpers.decrementAndGet();
+            LockSupport.unpark(readerThread);
+        } else {
+            lastHelpEnded = System.nanoTime();
+            helpers.decrementAndGet();
+        }
     }
 
     private void result(ByteBuffer frame) {
@@ -204,9 +380,19 @@ final class JvmWorkerChannel implements WorkerChannel {
      */
     @Override
     public void help(Future<?> until, long nanos) {
-        FrameReader r = reader;
-        if (r == null || until.isDone() || readRole.isHeldByCurrentThread()) {
+        if (until.isDone() || readRole.isHeldByCurrentThread()) {
             return; // held already: a callback of a result this thread is delivering waits for another one
+        }
+        RingWire ringWire = rings;
+        if (ringWire != null) {
+            if (readerThread != null) {
+                helpRings(ringWire, until, nanos);
+            }
+            return;
+        }
+        FrameReader r = reader;
+        if (r == null) {
+            return;
         }
         long deadline = System.nanoTime() + nanos;
         boolean handBack = false;
@@ -235,14 +421,7 @@ final class JvmWorkerChannel implements WorkerChannel {
         } catch (IOException | RuntimeException e) {
             handBack = true; // the reader thread meets the same trouble and reports the worker's end
         } finally {
-            if (handBack || sent != received) {
-                lastHelpEnded = 0;
-                helpers.decrementAndGet();
-                LockSupport.unpark(readerThread);
-            } else {
-                lastHelpEnded = System.nanoTime();
-                helpers.decrementAndGet();
-            }
+            leaveHelp(handBack);
         }
     }
 
@@ -281,6 +460,7 @@ final class JvmWorkerChannel implements WorkerChannel {
     }
 
     void exited(WorkerProcess p, Throwable why) {
+        closeRings();
         Integer code = null;
         if (p != null) {
             try {
@@ -359,8 +539,16 @@ final class JvmWorkerChannel implements WorkerChannel {
     }
 
     private void write() throws IOException {
-        out.flip();
         try {
+            RingWire r = rings;
+            if (r != null) {
+                if (ringsClosed) {
+                    throw new IOException("the worker's rings are closed");
+                }
+                r.write(out);
+                return;
+            }
+            out.flip();
             while (out.hasRemaining()) {
                 tasks.write(out);
             }
@@ -372,7 +560,18 @@ final class JvmWorkerChannel implements WorkerChannel {
         }
     }
 
+    private void closeRings() {
+        RingWire r = rings;
+        if (r != null) {
+            synchronized (writeLock) {
+                ringsClosed = true;
+                r.close();
+            }
+        }
+    }
+
     private void closeTasks() {
+        closeRings();
         synchronized (writeLock) {
             if (tasks != null) {
                 try {

@@ -33,6 +33,8 @@ final class WorkerLoop {
     private final Codec codec = PoolCodec.codec();
     private final FrameReader in;
     private final SocketChannel out;
+    /** The rings the pool moved the conversation to (its first frame said so), or null: the sockets. */
+    private RingWire rings;
     private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Set<Long> cancelled = new HashSet<>();
@@ -51,7 +53,24 @@ final class WorkerLoop {
      * Halts the JVM itself after a {@link VirtualMachineError} in a task.
      */
     int run() throws IOException {
+        try {
+            return converse();
+        } finally {
+            if (rings != null) {
+                rings.close();
+            }
+        }
+    }
+
+    private int converse() throws IOException {
         ByteBuffer frame = in.next(0);
+        if (frame != null && frame.get(frame.position()) == WireFormat.RINGS) {
+            frame.get();
+            byte[] name = new byte[frame.remaining()];
+            frame.get(name);
+            rings = RingWire.attach(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+            frame = rings.next();
+        }
         if (frame == null || frame.get() != WireFormat.INIT) {
             return 1;
         }
@@ -78,15 +97,15 @@ final class WorkerLoop {
                 if (stopping) {
                     return 0;
                 }
-                frame = in.next(spin);
+                frame = rings != null ? rings.next() : in.next(spin);
                 if (frame == null) {
                     return 1;
                 }
                 handle(frame);
                 continue;
             }
-            while (in.poll()) {
-                frame = in.next(0);
+            while (rings != null ? rings.poll() : in.poll()) {
+                frame = rings != null ? rings.next() : in.next(0);
                 if (frame == null) {
                     return 1;
                 }
@@ -257,6 +276,11 @@ final class WorkerLoop {
     }
 
     private void flush() throws IOException {
+        if (rings != null) {
+            rings.write(buffer);
+            buffer.clear();
+            return;
+        }
         buffer.flip();
         while (buffer.hasRemaining()) {
             out.write(buffer);
