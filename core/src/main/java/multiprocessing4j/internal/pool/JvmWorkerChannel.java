@@ -41,6 +41,8 @@ final class JvmWorkerChannel implements WorkerChannel {
     static final long SPIN_NANOS = 50_000;
     /** A reader thread that stepped aside for helpers takes the role back after this long without help. */
     static final long RESUME_AFTER_NANOS = 1_000_000;
+    /** A helper waiting on the rings yields the CPU between looks after this long (see the rings' Spin). */
+    static final long YIELD_AFTER_NANOS = 3_000;
     /** Longest single wait of the reader thread on the results ring (it then looks at the helpers again). */
     static final long RING_WAIT_NANOS = 100_000_000;
     /**
@@ -313,6 +315,7 @@ final class JvmWorkerChannel implements WorkerChannel {
     /** Reads frames until {@code until} is done (true), or the deadline or the end of the stream (false). */
     private boolean readRingResults(RingWire r, Future<?> until, long deadline) throws IOException {
         int spins = 0;
+        long yieldFrom = 0;
         while (!until.isDone()) {
             ByteBuffer frame;
             try {
@@ -321,13 +324,24 @@ final class JvmWorkerChannel implements WorkerChannel {
                 return false;
             }
             if (frame == null) {
-                if ((++spins & 0x3f) == 0 && System.nanoTime() - deadline > 0) {
-                    return false;
+                if ((++spins & 0x3f) == 0) {
+                    long now = System.nanoTime();
+                    if (now - deadline > 0) {
+                        return false;
+                    }
+                    if (yieldFrom == 0) {
+                        yieldFrom = now + YIELD_AFTER_NANOS;
+                    }
                 }
-                Thread.onSpinWait();
+                if (yieldFrom != 0 && System.nanoTime() - yieldFrom > 0) {
+                    Thread.yield(); // the worker may be waiting for this very CPU (as the rings' own spin does)
+                } else {
+                    Thread.onSpinWait();
+                }
                 continue;
             }
             spins = 0;
+            yieldFrom = 0;
             handle(frame);
             if (!r.readable()) {
                 events.onResultsDrained(this);

@@ -14,7 +14,9 @@ import multiprocessing4j.internal.codec.Codec;
 /**
  * What a worker JVM does: reads tasks, runs them one after another in the order received, and writes
  * each result before starting the next task (see {@link WireFormat}). After a task it spins briefly for
- * the next one before it blocks, so that a stream of short tasks never pays a wake-up.
+ * the next one before it blocks, so that a stream of short tasks never pays a wake-up. The frames come and go
+ * on the two sockets, or, when the pool's first frame is {@code RINGS}, on the shared-memory rings it names
+ * ({@link RingWire}), whose end this worker closes when it is done.
  *
  * <p>A task that throws fails alone. A {@link VirtualMachineError} ({@code OutOfMemoryError},
  * {@code StackOverflowError}) leaves the JVM in doubt: the worker reports it ({@code DYING}) and halts,
