@@ -20,7 +20,8 @@ import multiprocessing4j.internal.codec.Codec;
  * <p><b>The wire.</b> By default the connections only introduce the worker (its secret) and then tell when
  * it is gone: the frames travel through a pair of shared-memory rings ({@link RingWire}), created while the
  * worker JVM starts, whose name is the first frame on the tasks connection. A round trip through the rings
- * costs no system call while both sides spin (≈ 2x faster than the sockets here). With
+ * costs no system call while both sides spin (an {@code apply} or {@code submit().get()} measured 5-7 µs
+ * here, against 14-20 µs on the sockets). With
  * {@code -Dmp4j.pool.transport=socket} (read as each worker is launched), or when no shared memory can be
  * created, the frames travel on the connections themselves.
  *
