@@ -65,6 +65,7 @@ public final class SpscRing {
     private final WaitClock receiveClock = new WaitClock();
     private final Spin sendSpin = new Spin();
     private final Spin receiveSpin = new Spin();
+    private final Spin publishSpin = new Spin();
     private byte[] assembly;
     private int assembled;
 
@@ -362,6 +363,73 @@ public final class SpscRing {
             return peekLength(timeoutNanos) >= 0;
         } catch (EOFException e) {
             return true;
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} until there is something to receive (a record, or the producer's close)
+     * without receiving it: for a thread that stands by while other threads of this process may receive
+     * meanwhile (each {@code receive} still serialised by its callers). It touches no state of this view but
+     * its own spin budget. Returns early when {@link #producerGone()} is called. A producer found dead after a
+     * slice of {@value #LIVENESS_CHECK_MILLIS} ms without progress is marked closed, so that the next
+     * {@code receive} reports EOF once everything it sent was read.
+     *
+     * @param spinFirst whether to spin before blocking (worth it only when a message is expected soon)
+     * @return whether something may be there to receive (a {@code receive} with timeout 0 tells what), or
+     *         {@code false} on timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitPublished(long timeoutNanos, boolean spinFirst) throws InterruptedException {
+        checkOpen();
+        long start = 0;
+        boolean spun = !spinFirst;
+        while (true) {
+            long tail = (long) LONG.getAcquire(region, (long) TAIL_OFFSET);
+            if (tail != (long) LONG.getAcquire(region, (long) HEAD_OFFSET) || isProducerClosed()) {
+                return true;
+            }
+            long now = System.nanoTime();
+            if (start == 0) {
+                start = now;
+            }
+            long remaining = timeoutNanos - (now - start);
+            if (remaining <= 0) {
+                return false;
+            }
+            if (!spun) {
+                spun = true;
+                if (publishSpin.untilChanged(region, TAIL_OFFSET, (int) tail, remaining)) {
+                    continue;
+                }
+            }
+            // Not Spin.block: that one sleeps on through a wake-up that changed no word, and producerGone()
+            // changes only the closed flag.
+            Futex.INT.getAndAdd(region, (long) CONSUMER_WAITERS_OFFSET, 1);
+            try {
+                if ((long) LONG.getAcquire(region, (long) TAIL_OFFSET) == tail && !isProducerClosed()
+                        && Futex.waitNanos(region, TAIL_OFFSET, (int) tail, Math.min(remaining, SLICE_NANOS)) == Futex.TIMED_OUT
+                        && (long) LONG.getAcquire(region, (long) TAIL_OFFSET) == tail
+                        && ProcessTag.isDead((long) LONG.getAcquire(region, (long) PRODUCER_TAG_OFFSET))) {
+                    markProducerClosed();
+                }
+            } finally {
+                Futex.INT.getAndAdd(region, (long) CONSUMER_WAITERS_OFFSET, -1);
+            }
+            if (spinFirst && (long) LONG.getAcquire(region, (long) TAIL_OFFSET) != tail) {
+                publishSpin.blocked(System.nanoTime() - start);
+            }
+        }
+    }
+
+    /**
+     * Marks the producing end closed on behalf of a producer known to be gone (say its process was seen to
+     * end), and wakes a consumer blocked in {@link #awaitPublished}: it then receives what was sent, then EOF.
+     * A consumer blocked in {@code receive} notices within a liveness slice. Harmless when repeated.
+     */
+    public void producerGone() {
+        if (region.scope().isAlive()) {
+            markProducerClosed();
+            Futex.wakeAll(region, TAIL_OFFSET);
         }
     }
 

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Starts pool workers as JVMs ({@link WorkerProcess}: the runtime's child JVMs, warm spares included).
  * Each worker connects its two connections back over a Unix-domain socket in a directory only this user can
  * enter, and proves itself with a per-worker secret that reached it over an authenticated channel (never
- * the command line, which other users can read). The pool's own wire is this socket rather than the
- * runtime's link: results are read in bulk into one reused buffer, with no per-message allocation.
+ * the command line, which other users can read). The pool's own wire starts on this socket rather than the
+ * runtime's link, then moves to shared-memory rings (see {@link JvmWorkerChannel} and {@link RingWire}).
  */
 public final class JvmWorkerLauncher implements WorkerLauncher {
     private static final SecureRandom RANDOM = new SecureRandom();

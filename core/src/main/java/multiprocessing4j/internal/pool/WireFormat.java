@@ -3,13 +3,17 @@ package multiprocessing4j.internal.pool;
 /**
  * The frames a pool and its workers exchange, written down once. Two Unix-domain stream connections per
  * worker: <em>tasks</em> (pool → worker) and <em>results</em> (worker → pool), so that each end reads one
- * and writes the other and neither ever waits on its own peer's writes.
+ * and writes the other and neither ever waits on its own peer's writes. By default the pool's first frame
+ * is {@code RINGS}: from then on the frames travel, in the same directions, through two shared-memory rings
+ * ({@link RingWire}; each ring message is one frame without its length), and the sockets only tell each
+ * side when the other one's process is gone.
  *
  * <p>Every frame: {@code int length} (of what follows, big-endian) then {@code byte type} then the body.
  *
  * <pre>
  * pool → worker (tasks connection)
- *   INIT    byte[] initializer (length 0: none)                         first frame, exactly once
+ *   RINGS   segment name, UTF-8                                          first frame, if any: go on in its rings
+ *   INIT    byte[] initializer (length 0: none)                         first frame (after RINGS), exactly once
  *   TASKS   int count, then count times:
  *             long taskId, byte kind, long fnId, int fnLength, fn bytes, int argLength, arg bytes
  *             (fnLength -1: the function is the one last sent with this fnId: not resent)
@@ -25,7 +29,7 @@ package multiprocessing4j.internal.pool;
  *
  * A worker runs the tasks it was sent one after another, in the order sent, and writes each result before it
  * starts the next task: so when a worker dies, every result it produced is already in the pool's socket
- * buffer, and the first task without a result is exactly the one that was running.
+ * buffer (or ring), and the first task without a result is exactly the one that was running.
  */
 final class WireFormat {
     static final int HEADER_LENGTH = 5;
@@ -34,6 +38,7 @@ final class WireFormat {
     static final byte TASKS = 2;
     static final byte CANCEL = 3;
     static final byte STOP = 4;
+    static final byte RINGS = 5;
 
     static final byte READY = 11;
     static final byte INIT_FAILED = 12;

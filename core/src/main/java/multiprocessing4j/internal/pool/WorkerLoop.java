@@ -14,7 +14,9 @@ import multiprocessing4j.internal.codec.Codec;
 /**
  * What a worker JVM does: reads tasks, runs them one after another in the order received, and writes
  * each result before starting the next task (see {@link WireFormat}). After a task it spins briefly for
- * the next one before it blocks, so that a stream of short tasks never pays a wake-up.
+ * the next one before it blocks, so that a stream of short tasks never pays a wake-up. The frames come and go
+ * on the two sockets, or, when the pool's first frame is {@code RINGS}, on the shared-memory rings it names
+ * ({@link RingWire}), whose end this worker closes when it is done.
  *
  * <p>A task that throws fails alone. A {@link VirtualMachineError} ({@code OutOfMemoryError},
  * {@code StackOverflowError}) leaves the JVM in doubt: the worker reports it ({@code DYING}) and halts,
@@ -33,6 +35,8 @@ final class WorkerLoop {
     private final Codec codec = PoolCodec.codec();
     private final FrameReader in;
     private final SocketChannel out;
+    /** The rings the pool moved the conversation to (its first frame said so), or null: the sockets. */
+    private RingWire rings;
     private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Set<Long> cancelled = new HashSet<>();
@@ -51,7 +55,24 @@ final class WorkerLoop {
      * Halts the JVM itself after a {@link VirtualMachineError} in a task.
      */
     int run() throws IOException {
+        try {
+            return converse();
+        } finally {
+            if (rings != null) {
+                rings.close();
+            }
+        }
+    }
+
+    private int converse() throws IOException {
         ByteBuffer frame = in.next(0);
+        if (frame != null && frame.get(frame.position()) == WireFormat.RINGS) {
+            frame.get();
+            byte[] name = new byte[frame.remaining()];
+            frame.get(name);
+            rings = RingWire.attach(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+            frame = rings.next();
+        }
         if (frame == null || frame.get() != WireFormat.INIT) {
             return 1;
         }
@@ -78,15 +99,15 @@ final class WorkerLoop {
                 if (stopping) {
                     return 0;
                 }
-                frame = in.next(spin);
+                frame = rings != null ? rings.next() : in.next(spin);
                 if (frame == null) {
                     return 1;
                 }
                 handle(frame);
                 continue;
             }
-            while (in.poll()) {
-                frame = in.next(0);
+            while (rings != null ? rings.poll() : in.poll()) {
+                frame = rings != null ? rings.next() : in.next(0);
                 if (frame == null) {
                     return 1;
                 }
@@ -257,6 +278,11 @@ final class WorkerLoop {
     }
 
     private void flush() throws IOException {
+        if (rings != null) {
+            rings.write(buffer);
+            buffer.clear();
+            return;
+        }
         buffer.flip();
         while (buffer.hasRemaining()) {
             out.write(buffer);

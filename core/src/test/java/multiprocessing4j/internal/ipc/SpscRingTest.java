@@ -71,6 +71,48 @@ class SpscRingTest {
     }
 
     @Test
+    void awaitPublishedSeesARecordWithoutReceivingIt() throws Exception {
+        assertFalse(ring.awaitPublished(1_000_000, true), "nothing yet: it times out");
+        ring.send(new byte[] {4, 5}, 0, 2, 0);
+
+        assertTrue(ring.awaitPublished(SECONDS_5, true));
+        assertTrue(ring.awaitPublished(0, false), "still there");
+        MessageBuffer in = new MessageBuffer();
+        assertEquals(2, ring.receive(in, 0));
+        assertFalse(ring.awaitPublished(0, false));
+    }
+
+    @Test
+    void producerGoneWakesAWaiterInAwaitPublishedWhichThenReadsWhatWasSentAndEof() throws Exception {
+        // given: one message sent and received, one more sent; a consumer thread waiting for something
+        java.lang.foreign.MemorySegment region = arena.allocate(SpscRingDescriptor.regionLength(4096), 64);
+        SpscRing ring = SpscRing.initialise(region, 4096);
+        ring.send(new byte[] {1}, 0, 1, 0);
+        MessageBuffer in = new MessageBuffer();
+        ring.receive(in, 0);
+        java.util.concurrent.CompletableFuture<Boolean> woke = new java.util.concurrent.CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            try {
+                woke.complete(ring.awaitPublished(Long.MAX_VALUE, false));
+            } catch (InterruptedException e) {
+                woke.completeExceptionally(e);
+            }
+        });
+        long deadline = System.nanoTime() + SECONDS_5;
+        while (region.get(java.lang.foreign.ValueLayout.JAVA_INT, SpscRingDescriptor.CONSUMER_WAITERS_OFFSET) == 0) {
+            assertTrue(System.nanoTime() < deadline, "the waiter blocks");
+            Thread.onSpinWait();
+        }
+        // when: the producer is declared gone (its process was seen to end)
+        ring.producerGone();
+
+        // then: the waiter returns at once (well before a liveness slice), and the consumer meets EOF
+        assertTrue(woke.get(5, TimeUnit.SECONDS));
+        waiter.join(5_000);
+        assertThrows(EOFException.class, () -> ring.receive(in, 0));
+    }
+
+    @Test
     void theConsumerGetsEofAfterTheMessagesOfAClosedProducer() throws Exception {
         ring.send(new byte[] {9}, 0, 1, 0);
 
