@@ -32,7 +32,8 @@ import java.util.function.BooleanSupplier;
  * <p><b>When the warm-up starts.</b> After this codec has both encoded and decoded a value (for a pool
  * worker: its first task and result; for the pool: its first task and result), on a daemon thread: not
  * earlier, because on a small machine the build would take the CPU from the very start-up it must not delay.
- * Not at all when Fory is warm in this JVM already ({@link Codecs#isDefaultWarm()}, e.g. a warm spare).
+ * Not at all when Fory is warm in this JVM already ({@link Codecs#isDefaultWarm()}, e.g. a warm spare). A side
+ * that may not have a round trip soon starts it after a delay instead ({@link #warmUpWithin}).
  *
  * <p>Thread-safe. Memory consistency: actions before the warm-up completes happen-before the callbacks given
  * to {@link #whenWarm}.
@@ -74,26 +75,54 @@ public final class WarmingCodec implements Codec {
 
     /** Starts the warm-up now rather than after the first round trip (idempotent). */
     public void warmUpInBackground() {
-        if (warmUpStarted) {
+        if (claimWarmUp()) {
+            warmUpThread = Thread.ofPlatform().daemon().name("mp4j-codec-warm-up").start(this::warmUp);
+        }
+    }
+
+    /**
+     * Starts the warm-up after {@code delay} unless the first round trip (or a call of
+     * {@link #warmUpInBackground()}) starts it before: for a side that may sit idle after start-up, which would
+     * otherwise keep its peers speaking JDK serialization for as long as it idles.
+     */
+    public void warmUpWithin(java.time.Duration delay) {
+        if (warmUpStarted || isWarm()) {
             return;
+        }
+        Thread.ofPlatform().daemon().name("mp4j-codec-warm-up").start(() -> {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (claimWarmUp()) {
+                warmUpThread = Thread.currentThread();
+                warmUp();
+            }
+        });
+    }
+
+    /** Whether the caller is the one to warm up: not started before, and Fory not warm already. */
+    private boolean claimWarmUp() {
+        if (warmUpStarted) {
+            return false;
         }
         synchronized (this) {
             if (warmUpStarted) {
-                return;
+                return false;
             }
             warmUpStarted = true;
         }
-        if (isWarm()) {
-            return;
+        return !isWarm();
+    }
+
+    private void warmUp() {
+        try {
+            Codecs.warmUpDefault();
+            becameWarm();
+        } catch (RuntimeException | LinkageError e) {
+            // Fory cannot be built here: this codec keeps speaking JDK serialization, which works
         }
-        warmUpThread = Thread.ofPlatform().daemon().name("mp4j-codec-warm-up").start(() -> {
-            try {
-                Codecs.warmUpDefault();
-                becameWarm();
-            } catch (RuntimeException | LinkageError e) {
-                // Fory cannot be built here: this codec keeps speaking JDK serialization, which works
-            }
-        });
     }
 
     /**

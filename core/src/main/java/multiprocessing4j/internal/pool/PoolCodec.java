@@ -32,6 +32,12 @@ final class PoolCodec {
     /** The message, on the runtime's link between a pool and a worker, that says "Fory is warm here". */
     static final byte[] FORY_WARM = {'F'};
 
+    /**
+     * When a worker warms Fory up if no round trip started it before: after its start-up (connecting, the first
+     * task) has had the CPU, which on a small machine it needs alone.
+     */
+    private static final Duration IDLE_WORKER_WARM_UP_DELAY = Duration.ofMillis(250);
+
     /** Workers of this JVM's pools that started cold, are alive, and have not said their Fory is warm. */
     private static final AtomicInteger COLD_WORKERS = new AtomicInteger();
     /** In a worker JVM: whether its pool's JVM reads Fory (false until it says so). */
@@ -101,6 +107,11 @@ final class PoolCodec {
                     // the pool is gone
                 }
             });
+        }
+        if (CODEC instanceof WarmingCodec w) {
+            // a worker that gets no task soon (its pool is idle, or busy with another worker) must warm up too:
+            // until it does, its pool's JVM speaks JDK serialization to every worker
+            w.warmUpWithin(IDLE_WORKER_WARM_UP_DELAY);
         }
         if (CODEC instanceof WarmingCodec w && CurrentProcess.dumpsClassDataAtExit()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
