@@ -247,14 +247,7 @@ public final class ChildJvm implements AutoCloseable {
      */
     public void handOver(String name, Class<? extends ChildEntry> type, byte[] argument, boolean daemon, Output out,
                          Output err) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(argument.length + 64);
-        try (DataOutputStream data = new DataOutputStream(bytes)) {
-            data.writeUTF(type.getName());
-            data.write(argument);
-        } catch (IOException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-        handOver(name, Wire.ENTRY_BY_CLASS, bytes.toByteArray(), daemon, out, err);
+        handOver(name, Wire.ENTRY_BY_CLASS, ChildMain.byClass(type, argument), daemon, out, err);
     }
 
     private void handOver(String name, byte codec, byte[] encodedEntry, boolean daemon, Output out, Output err) {

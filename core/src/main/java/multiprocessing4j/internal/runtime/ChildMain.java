@@ -110,6 +110,28 @@ public final class ChildMain {
         System.exit(0);
     }
 
+    /** What {@link #warmUp()} constructs by class, as a spare's real entry may be constructed. */
+    private static final class WarmEntry implements ChildEntry {
+        private WarmEntry(byte[] unused) {
+        }
+
+        @Override
+        public void run(Link parent) {
+        }
+    }
+
+    /** The {@link Wire#ENTRY_BY_CLASS} form of an entry: its class's name, then its constructor's argument. */
+    static byte[] byClass(Class<? extends ChildEntry> type, byte[] argument) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(argument.length + 64);
+        try (java.io.DataOutputStream data = new java.io.DataOutputStream(bytes)) {
+            data.writeUTF(type.getName());
+            data.write(argument);
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return bytes.toByteArray();
+    }
+
     /** An {@link Wire#ENTRY_BY_CLASS} entry: its class's constructor taking the bytes that follow the name. */
     private static ChildEntry construct(byte[] encoded) throws IOException, ReflectiveOperationException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));
@@ -228,7 +250,10 @@ public final class ChildMain {
             // a pool's first tasks come JDK-serialized while Fory is not warm in all its JVMs (PoolCodec): lambdas
             Codec jdk = Codecs.jdkCodec();
             jdk.decode(jdk.encode(new TaskEntry(() -> { })));
-        } catch (RuntimeException e) {
+            // an entry handed over by class: the reflective constructor call's method handles are shared by
+            // every constructor taking a byte[], so one made now serves the real entry
+            construct(byClass(WarmEntry.class, new byte[0]));
+        } catch (RuntimeException | IOException | ReflectiveOperationException e) {
             // warming up is an optimisation: the real entry will report any real problem
         }
     }
