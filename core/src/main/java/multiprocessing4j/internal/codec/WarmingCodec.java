@@ -44,7 +44,7 @@ public final class WarmingCodec implements Codec {
     private final List<Runnable> onWarm = new ArrayList<>();
     private volatile boolean encoded;
     private volatile boolean decoded;
-    /** Set once the warm-up was started (or found unnecessary): no more bookkeeping per call after that. */
+    /** Set once the warm-up was started, found unnecessary or stopped: no more bookkeeping per call after that. */
     private volatile boolean warmUpStarted;
     private volatile boolean warm;
     private volatile Thread warmUpThread;
@@ -75,8 +75,15 @@ public final class WarmingCodec implements Codec {
 
     /** Starts the warm-up now rather than after the first round trip (idempotent). */
     public void warmUpInBackground() {
-        if (claimWarmUp()) {
-            warmUpThread = Thread.ofPlatform().daemon().name("mp4j-codec-warm-up").start(this::warmUp);
+        if (warmUpStarted) {
+            return;
+        }
+        synchronized (this) { // started under the lock, so that stopWarmingUp sees it alive
+            if (!warmUpStarted && !warm && !Codecs.isDefaultWarm()) {
+                warmUpStarted = true;
+                warmUpThread = Thread.ofPlatform().daemon().name("mp4j-codec-warm-up").start(this::warmUp);
+            }
+            warmUpStarted = true;
         }
     }
 
@@ -95,30 +102,22 @@ public final class WarmingCodec implements Codec {
             } catch (InterruptedException e) {
                 return;
             }
-            if (claimWarmUp()) {
+            synchronized (this) {
+                if (warmUpStarted) {
+                    return;
+                }
+                warmUpStarted = true;
                 warmUpThread = Thread.currentThread();
-                warmUp();
             }
+            warmUp();
         });
-    }
-
-    /** Whether the caller is the one to warm up: not started before, and Fory not warm already. */
-    private boolean claimWarmUp() {
-        if (warmUpStarted) {
-            return false;
-        }
-        synchronized (this) {
-            if (warmUpStarted) {
-                return false;
-            }
-            warmUpStarted = true;
-        }
-        return !isWarm();
     }
 
     private void warmUp() {
         try {
-            Codecs.warmUpDefault();
+            if (!Codecs.isDefaultWarm()) {
+                Codecs.warmUpDefault();
+            }
             becameWarm();
         } catch (RuntimeException | LinkageError e) {
             // Fory cannot be built here: this codec keeps speaking JDK serialization, which works
@@ -126,13 +125,18 @@ public final class WarmingCodec implements Codec {
     }
 
     /**
-     * Waits up to {@code timeout} for a background warm-up in progress to end; returns at once if none is.
+     * Makes sure no warm-up starts from now on, and waits up to {@code timeout} for one in progress to end
+     * (for an exit that must not find a thread loading classes, see {@code CurrentProcess.dumpsClassDataAtExit}).
      *
      * @return whether no warm-up is in progress any more
      */
-    public boolean awaitWarmUp(java.time.Duration timeout) throws InterruptedException {
-        Thread t = warmUpThread;
-        return t == null || t.join(timeout);
+    public boolean stopWarmingUp(java.time.Duration timeout) throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            warmUpStarted = true;
+            t = warmUpThread;
+        }
+        return t == null || t == Thread.currentThread() || t.join(timeout);
     }
 
     private void becameWarm() {

@@ -116,7 +116,7 @@ final class PoolCodec {
         if (CODEC instanceof WarmingCodec w && CurrentProcess.dumpsClassDataAtExit()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    w.awaitWarmUp(Duration.ofSeconds(10));
+                    w.stopWarmingUp(Duration.ofSeconds(10));
                 } catch (InterruptedException e) {
                     // exit now
                 }
