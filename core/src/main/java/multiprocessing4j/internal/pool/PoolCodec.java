@@ -33,10 +33,13 @@ final class PoolCodec {
     static final byte[] FORY_WARM = {'F'};
 
     /**
-     * When a worker warms Fory up if no round trip started it before: after its start-up (connecting, the first
-     * task) has had the CPU, which on a small machine it needs alone.
+     * When a worker warms Fory up if no round trip started it before: after the pool's start-up (its first
+     * results, ≈ 50-100 ms after this point on an idle 2-vCPU machine, several times that on a loaded one) has had
+     * the CPU, which on a small machine it needs alone. The cost of waiting longer is small: until then tasks
+     * and results travel as JDK serialization (a function only once per worker; numbers and strings by the
+     * codecs' fast path anyway).
      */
-    private static final Duration IDLE_WORKER_WARM_UP_DELAY = Duration.ofMillis(250);
+    private static final Duration IDLE_WORKER_WARM_UP_DELAY = Duration.ofSeconds(1);
 
     /** Workers of this JVM's pools that started cold, are alive, and have not said their Fory is warm. */
     private static final AtomicInteger COLD_WORKERS = new AtomicInteger();
@@ -109,7 +112,7 @@ final class PoolCodec {
             });
         }
         if (CODEC instanceof WarmingCodec w) {
-            // a worker that gets no task soon (its pool is idle, or busy with another worker) must warm up too:
+            // a worker that gets no task soon (its pool is idle, or busy with other workers) must warm up too:
             // until it does, its pool's JVM speaks JDK serialization to every worker
             w.warmUpWithin(IDLE_WORKER_WARM_UP_DELAY);
         }
