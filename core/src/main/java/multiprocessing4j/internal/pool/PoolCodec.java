@@ -92,6 +92,11 @@ final class PoolCodec {
     static void inWorker(Link parent, boolean poolWarm) {
         isWorker = true;
         poolReadsFory = poolWarm;
+        if (CODEC instanceof WarmingCodec w && !w.isWarm()) {
+            // before READY, as Fory was built before it until tasks came JDK-serialized to cold workers: the first
+            // task's timeout starts at READY and must not include loading the serialization machinery
+            w.prepareJdk();
+        }
         whenWarm(() -> {
             try {
                 parent.send(FORY_WARM);
