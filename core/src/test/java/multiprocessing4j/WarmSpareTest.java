@@ -16,6 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Warm spares: a start hands the task to a JVM that is already up, and a new spare is made for the next one. */
@@ -59,6 +60,28 @@ class WarmSpareTest {
             assertNotEquals(sparePid, other.pid());
             assertTrue(other.join(WAIT));
         }
+    }
+
+    @Test
+    void aPoolTakesOnePreparedSparePerWorker() throws Exception {
+        String option = "-Dmp4j.test.spare=pool";
+        JvmSpec spec = new JvmSpec(List.of(option), Map.of(), null);
+        Spares.prepare(spec, 2);
+        assertTrue(Await.condition(WAIT, () -> Spares.all(spec).size() == 2), "two spares were not made");
+        List<Long> sparePids = Spares.all(spec).stream().map(ChildJvm::pid).sorted().toList();
+
+        try (ProcessPool pool = ProcessPool.builder().processes(2).jvmOptions(option).build()) {
+            assertEquals(1, pool.apply(() -> 1));
+            assertTrue(Await.condition(WAIT, () -> Spares.all(spec).isEmpty()), "the pool took both spares");
+            List<Long> workerPids = pool.map(x -> ProcessHandle.current().pid(), List.of(1, 2, 3, 4, 5, 6, 7, 8), 1)
+                    .stream().distinct().sorted().toList();
+            assertTrue(sparePids.containsAll(workerPids), "workers " + workerPids + " are the spares " + sparePids);
+        }
+    }
+
+    @Test
+    void preparingNoSpareIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Spares.prepare(JvmSpec.DEFAULT, 0));
     }
 
     @Test

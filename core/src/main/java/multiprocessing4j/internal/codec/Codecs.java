@@ -66,8 +66,48 @@ public final class Codecs {
      * Idempotent and thread-safe.
      */
     public static void warmUp() {
-        Warm.roundTrip(fromSystemProperty());
+        Codec codec = fromSystemProperty();
+        Warm.roundTrip(codec);
+        if (codec == defaultCodec()) {
+            defaultWarm = true;
+        }
     }
+
+    /** Set once the Fory codec has been built and round-tripped the {@link Warm} samples in this JVM. */
+    private static volatile boolean defaultWarm;
+
+    /**
+     * Whether {@link #defaultCodec()} is built and warmed up in this JVM ({@link #warmUp()} or a
+     * {@link WarmingCodec}'s background warm-up), so that using it costs no start-up. Does not build it.
+     */
+    public static boolean isDefaultWarm() {
+        return defaultWarm;
+    }
+
+    /** Builds and warms up the Fory codec on the calling thread (≈ 100-400 ms in a fresh JVM), then says so. */
+    static void warmUpDefault() {
+        Warm.roundTrip(defaultCodec());
+        defaultWarm = true;
+    }
+
+    /**
+     * The codec for a conversation whose first messages must not wait for Fory to be built: with
+     * {@code -Dmp4j.codec=jdk} simply {@link #jdkCodec()}, otherwise a {@link WarmingCodec}, which speaks JDK
+     * serialization until Fory is warm in this JVM and {@code peersReadFory} says the other side's is too,
+     * and reads both. One per conversation kind (it holds the state of the warm-up): the pools keep one.
+     *
+     * @throws IllegalStateException if {@value #PROPERTY} names no known codec
+     */
+    public static Codec warming(java.util.function.BooleanSupplier peersReadFory) {
+        Objects.requireNonNull(peersReadFory, "peersReadFory");
+        String name = System.getProperty(PROPERTY, "fory").trim().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "fory", "" -> new WarmingCodec(peersReadFory);
+            case "jdk" -> jdkCodec();
+            default -> fromSystemProperty(); // throws, naming the property's value
+        };
+    }
+
 
     /** The JDK serialization codec: thread-safe, shared. */
     public static Codec jdkCodec() {

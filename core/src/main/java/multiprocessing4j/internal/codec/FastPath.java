@@ -23,6 +23,7 @@ import java.util.Arrays;
  *   UTF16  4   int32 length n, 2n bytes, one char each          (any other String, unpaired surrogates kept)
  *   INT 5 · LONG 6 · DOUBLE 7 · FLOAT 8 · SHORT 9 · BYTE 10 · CHAR 11   the value's 4/8/8/4/2/1/2 bytes (raw bits)
  *   FALSE 12 · TRUE 13                                          nothing follows
+ *   JDK   14   a JDK serialization stream follows (written by {@link WarmingCodec} while Fory is not warm)
  * </pre>
  * Only exact classes take this path (the boxes and {@code String} are final), so a value comes back
  * with the class it had. Every type here is one {@link Codecs#BUILT_INS} accepts, so a restricted
@@ -45,6 +46,7 @@ final class FastPath {
     static final byte CHAR = 11;
     static final byte FALSE = 12;
     static final byte TRUE = 13;
+    static final byte JDK = 14;
 
     /** Tag plus int32 length: the header of BYTES, LATIN1 and UTF16. */
     static final int ARRAY_HEADER = 5;

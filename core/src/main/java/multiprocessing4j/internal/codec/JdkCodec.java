@@ -103,7 +103,12 @@ final class JdkCodec implements Codec {
         if (bytes[offset] != FastPath.CODEC) {
             return FastPath.decode(bytes, offset, length);
         }
-        ByteArrayInputStream in = new ByteArrayInputStream(bytes, offset + 1, length - 1);
+        return decodeStream(bytes, offset + 1, length - 1);
+    }
+
+    /** Decodes the serialization stream that follows a value's tag: {@code length} bytes at {@code offset}. */
+    Object decodeStream(byte[] bytes, int offset, int length) {
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes, offset, length);
         String[] rejected = new String[1];
         try (ObjectInputStream ois = new ObjectInputStream(in)) {
             ois.setObjectInputFilter(filter(rejected));

@@ -25,6 +25,16 @@ final class Warm {
         final Map<String, Object> map = new HashMap<>(Map.of("k", "v"));
     }
 
+    /** A serializable lambda there and back through {@code jdk}: what a pool's first task needs of it. */
+    static void jdkRoundTrip(JdkCodec jdk) {
+        String text = "warm";
+        SerializableCallable<String> task = () -> text;
+        byte[] bytes = jdk.encode(task);
+        if (jdk.decodeStream(bytes, 1, bytes.length - 1) == null) {
+            throw new IllegalStateException("codec warm-up lost a lambda");
+        }
+    }
+
     static void roundTrip(Codec codec) {
         String text = "warm";
         long number = 1;

@@ -15,6 +15,8 @@ import multiprocessing4j.internal.codec.Codecs;
 import multiprocessing4j.internal.platform.ProcessTree;
 import multiprocessing4j.internal.runtime.ChildJvm;
 import multiprocessing4j.internal.runtime.JvmSpec;
+import multiprocessing4j.internal.runtime.Link;
+import multiprocessing4j.internal.runtime.LinkClosedException;
 import multiprocessing4j.internal.runtime.Output;
 
 /**
@@ -25,6 +27,8 @@ import multiprocessing4j.internal.runtime.Output;
  */
 abstract class WorkerProcess {
     static final boolean DIRECT = "direct".equals(System.getProperty("mp4j.pool.launcher"));
+    /** How long a worker JVM may take to get ready, as the launcher's connect timeout. */
+    private static final long CONNECT_TIMEOUT_SECONDS = 60;
 
     abstract long pid();
 
@@ -47,8 +51,47 @@ abstract class WorkerProcess {
             // A ready spare is welcome, but taking it must not start another JVM next to the pool's own
             // (measured: a 2-worker executor demo went from a 1.2x speed-up to 0.7-0.97x).
             jvm = ChildJvm.obtainWithoutReplenishing(new JvmSpec(options, Map.of(), null));
-            byte[] entry = Codecs.fromSystemProperty().encode(new WorkerEntry(socket.toString(), secret));
-            jvm.handOver(name, entry, true, Output.INHERIT, Output.INHERIT);
+            boolean poolWarm = PoolCodec.isWarm();
+            Runnable foryWarmThere = jvm.warmedUp() ? null : PoolCodec.coldWorkerStarted();
+            // not serialized: the worker constructs its entry (see ChildJvm.handOver)
+            jvm.handOver(name, WorkerEntry.class, new WorkerEntry(socket.toString(), secret, poolWarm).toBytes(), true,
+                    Output.INHERIT, Output.INHERIT);
+            if (foryWarmThere != null || !poolWarm) {
+                Thread.ofVirtual().name(name + "-codec").start(() -> exchangeCodecNews(poolWarm, foryWarmThere));
+            }
+        }
+
+        /**
+         * Over the runtime's link of this worker (which the pool's own traffic does not use): tells the worker
+         * when this JVM's Fory is warm, and hears when the worker's is ({@link PoolCodec}). Ends with the worker.
+         */
+        private void exchangeCodecNews(boolean poolWarm, Runnable foryWarmThere) {
+            try {
+                if (!jvm.awaitReady(java.time.Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS))) {
+                    return;
+                }
+                Link link = jvm.link();
+                if (!poolWarm) {
+                    PoolCodec.whenWarm(() -> {
+                        try {
+                            link.send(PoolCodec.FORY_WARM);
+                        } catch (LinkClosedException gone) {
+                            // the worker is gone: nobody to tell
+                        }
+                    });
+                }
+                if (foryWarmThere != null) {
+                    while (!java.util.Arrays.equals(link.receive(), PoolCodec.FORY_WARM)) {
+                        // nothing else travels this way
+                    }
+                }
+            } catch (InterruptedException | LinkClosedException | IllegalStateException gone) {
+                // the worker exited (or never got ready): it holds up nobody's codec any more
+            } finally {
+                if (foryWarmThere != null) {
+                    foryWarmThere.run();
+                }
+            }
         }
 
         @Override

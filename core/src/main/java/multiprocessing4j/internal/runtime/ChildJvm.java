@@ -156,6 +156,14 @@ public final class ChildJvm implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Whether it was launched to warm up (a spare): then the system codec was built and warmed up there before
+     * it became ready, and an entry's first use of it costs no start-up.
+     */
+    public boolean warmedUp() {
+        return warm;
+    }
+
     public JvmSpec spec() {
         return spec;
     }
@@ -224,6 +232,22 @@ public final class ChildJvm implements AutoCloseable {
             }
         }
         handOver(name, Wire.ENTRY_SYSTEM_CODEC, encodedEntry, daemon, out, err);
+    }
+
+    /**
+     * {@link #handOver(String, byte[], boolean, Output, Output)} without serialization on either side: the child
+     * creates the entry itself, as {@code new type(argument)} through {@code type}'s constructor taking a
+     * {@code byte[]} (of any access). For the runtime's own users whose entry is a few fields (a pool's
+     * worker): in a fresh JVM, deserializing even a small record costs ≈ 90 ms (JDK serialization's machinery
+     * and its method handles) and Fory more, against ≈ 10-20 ms for the reflective call; in a warm spare Fory's
+     * first sight of a class it has not seen costs milliseconds that this skips too.
+     *
+     * @param type     the entry's class, on the child's class path (the same as this JVM's)
+     * @param argument what its constructor gets
+     */
+    public void handOver(String name, Class<? extends ChildEntry> type, byte[] argument, boolean daemon, Output out,
+                         Output err) {
+        handOver(name, Wire.ENTRY_BY_CLASS, ChildMain.byClass(type, argument), daemon, out, err);
     }
 
     private void handOver(String name, byte codec, byte[] encodedEntry, boolean daemon, Output out, Output err) {

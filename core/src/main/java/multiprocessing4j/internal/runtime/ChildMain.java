@@ -12,6 +12,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Constructor;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -90,9 +91,15 @@ public final class ChildMain {
             name = in.readUTF();
             CurrentProcess.setName(name);
             Thread.currentThread().setName(name);
-            Codec codec = in.readByte() == Wire.ENTRY_JDK_CODEC ? Codecs.jdkCodec() : Codecs.fromSystemProperty();
+            byte kind = in.readByte();
             byte[] encoded = in.readNBytes(in.readInt());
-            ChildEntry entry = (ChildEntry) codec.decode(encoded);
+            ChildEntry entry;
+            if (kind == Wire.ENTRY_BY_CLASS) {
+                entry = construct(encoded);
+            } else {
+                Codec codec = kind == Wire.ENTRY_JDK_CODEC ? Codecs.jdkCodec() : Codecs.fromSystemProperty();
+                entry = (ChildEntry) codec.decode(encoded);
+            }
             entry.run(link);
         } catch (Throwable t) {
             if (!parentGone) { // else the entry only saw its link end: the orphan exit is already under way
@@ -101,6 +108,38 @@ public final class ChildMain {
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** What {@link #warmUp()} constructs by class, as a spare's real entry may be constructed. */
+    private static final class WarmEntry implements ChildEntry {
+        private WarmEntry(byte[] unused) {
+        }
+
+        @Override
+        public void run(Link parent) {
+        }
+    }
+
+    /** The {@link Wire#ENTRY_BY_CLASS} form of an entry: its class's name, then its constructor's argument. */
+    static byte[] byClass(Class<? extends ChildEntry> type, byte[] argument) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(argument.length + 64);
+        try (java.io.DataOutputStream data = new java.io.DataOutputStream(bytes)) {
+            data.writeUTF(type.getName());
+            data.write(argument);
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** An {@link Wire#ENTRY_BY_CLASS} entry: its class's constructor taking the bytes that follow the name. */
+    private static ChildEntry construct(byte[] encoded) throws IOException, ReflectiveOperationException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));
+        Class<? extends ChildEntry> type = Class.forName(in.readUTF(), true, ChildMain.class.getClassLoader())
+                .asSubclass(ChildEntry.class);
+        Constructor<? extends ChildEntry> constructor = type.getDeclaredConstructor(byte[].class);
+        constructor.setAccessible(true);
+        return constructor.newInstance((Object) in.readAllBytes());
     }
 
     /** As Python prints a child's traceback: on the child's own stderr, then to the parent. */
@@ -208,7 +247,13 @@ public final class ChildMain {
             Codec codec = Codecs.fromSystemProperty();
             codec.decode(codec.encode(new TaskEntry(() -> { })));
             codec.decode(codec.encode(RemoteFailure.capture(new IllegalStateException("warm-up"), codec)));
-        } catch (RuntimeException e) {
+            // a pool's first tasks come JDK-serialized while Fory is not warm in all its JVMs (PoolCodec): lambdas
+            Codec jdk = Codecs.jdkCodec();
+            jdk.decode(jdk.encode(new TaskEntry(() -> { })));
+            // an entry handed over by class: the reflective constructor call's method handles are shared by
+            // every constructor taking a byte[], so one made now serves the real entry
+            construct(byClass(WarmEntry.class, new byte[0]));
+        } catch (RuntimeException | IOException | ReflectiveOperationException e) {
             // warming up is an optimisation: the real entry will report any real problem
         }
     }

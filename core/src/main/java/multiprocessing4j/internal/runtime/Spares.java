@@ -1,10 +1,11 @@
 package multiprocessing4j.internal.runtime;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
@@ -14,6 +15,8 @@ import java.util.concurrent.Executors;
  * once, one child JVM is kept launched, connected, authenticated and warmed up (classes loaded, the first
  * native call linked), so that the next start with that spec only has to send the entry: a few
  * milliseconds instead of a JVM start-up. Taking a spare starts its replacement in the background.
+ * {@link #prepare} makes more than one for a spec (a pool of N takes up to N: one per worker, see
+ * {@code ChildJvm.obtainWithoutReplenishing}); a replacement only ever restores one.
  *
  * <p>A spare that is still starting is taken too: it is always further along than a new launch.
  * Spares are daemon children: they die with this JVM (their link ends) and are terminated at its exit.
@@ -23,7 +26,8 @@ public final class Spares {
     /** The system property that switches spares off when {@code false}. */
     public static final String PROPERTY = "mp4j.spares";
 
-    private static final Map<JvmSpec, ChildJvm> SPARES = new ConcurrentHashMap<>();
+    /** The spares of each spec, oldest (furthest along) first; guarded by the class lock. */
+    private static final Map<JvmSpec, ArrayDeque<ChildJvm>> SPARES = new HashMap<>();
     /**
      * How long a replacement waits before it launches: a JVM start-up takes both vCPUs of a small machine
      * for ≈ 150 ms, and the task just handed over should have them first.
@@ -46,7 +50,11 @@ public final class Spares {
 
     /** Takes the spare for {@code spec} if there is a live one (and starts its replacement); else {@code null}. */
     static ChildJvm take(JvmSpec spec, boolean replenish) {
-        ChildJvm spare = SPARES.remove(spec);
+        ChildJvm spare;
+        synchronized (Spares.class) {
+            ArrayDeque<ChildJvm> spares = SPARES.get(spec);
+            spare = spares == null ? null : spares.poll();
+        }
         if (spare == null) {
             return null;
         }
@@ -62,26 +70,59 @@ public final class Spares {
 
     /** Makes sure a spare for {@code spec} exists or is being launched, in the background. */
     public static void replenish(JvmSpec spec) {
-        if (!enabled() || SPARES.containsKey(spec)) {
+        prepare(spec, 1);
+    }
+
+    /**
+     * Makes sure {@code count} spares for {@code spec} exist or are being launched, in the background (one after
+     * another: each JVM start-up takes the CPUs of a small machine). Nothing if spares are switched off.
+     */
+    public static void prepare(JvmSpec spec, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1: " + count);
+        }
+        if (!enabled() || size(spec) >= count) {
             return;
         }
+        // Launched on the one LAUNCHER thread, so that two preparations never launch for the same place, and
+        // outside the lock, so that a start taking a spare never waits for a launch (≈ 10-50 ms each).
         LAUNCHER.schedule(() -> {
-            synchronized (Spares.class) {
-                if (!enabled() || SPARES.containsKey(spec)) {
-                    return;
+            while (enabled()) {
+                synchronized (Spares.class) {
+                    ArrayDeque<ChildJvm> spares = SPARES.computeIfAbsent(spec, s -> new ArrayDeque<>());
+                    spares.removeIf(spare -> !spare.isAlive());
+                    if (spares.size() >= count) {
+                        return;
+                    }
                 }
+                ChildJvm spare;
                 try {
-                    SPARES.put(spec, ChildJvm.launch(spec));
+                    spare = ChildJvm.launch(spec);
                 } catch (IOException | IllegalStateException e) {
-                    // no spare this time: the next start launches cold and tries again
+                    return; // no spare this time: the next start launches cold and tries again
+                }
+                synchronized (Spares.class) {
+                    SPARES.computeIfAbsent(spec, s -> new ArrayDeque<>()).add(spare);
                 }
             }
         }, REPLENISH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** The spare for {@code spec}, if one exists now (ready or not); for tests and benchmarks. */
-    public static ChildJvm peek(JvmSpec spec) {
-        return SPARES.get(spec);
+    private static synchronized int size(JvmSpec spec) {
+        ArrayDeque<ChildJvm> spares = SPARES.get(spec);
+        return spares == null ? 0 : spares.size();
+    }
+
+    /** The first spare for {@code spec}, if one exists now (ready or not); for tests and benchmarks. */
+    public static synchronized ChildJvm peek(JvmSpec spec) {
+        ArrayDeque<ChildJvm> spares = SPARES.get(spec);
+        return spares == null ? null : spares.peek();
+    }
+
+    /** Every spare for {@code spec} now (ready or not), oldest first; for tests and benchmarks. */
+    public static synchronized List<ChildJvm> all(JvmSpec spec) {
+        ArrayDeque<ChildJvm> spares = SPARES.get(spec);
+        return spares == null ? List.of() : List.copyOf(spares);
     }
 
     /** Ends every spare; new ones are made again when needed. */
@@ -96,7 +137,8 @@ public final class Spares {
         }
         List<ChildJvm> all;
         synchronized (Spares.class) {
-            all = new ArrayList<>(SPARES.values());
+            all = new ArrayList<>();
+            SPARES.values().forEach(all::addAll);
             SPARES.clear();
         }
         ChildJvm.closeAll(all);

@@ -27,7 +27,8 @@ import java.nio.channels.WritableByteChannel;
  *       closes the connection unless the secret is the one it gave that launch (over the child's stdin).</li>
  *   <li>child → parent {@link #READY}: classes loaded and the first native call linked; the JVM is now a warm spare.</li>
  *   <li>parent → child {@link #ENTRY}: {@code UTF name, int8 codec, int32 length, encoded} {@link ChildEntry}, the
- *       codec being {@link #ENTRY_SYSTEM_CODEC} or {@link #ENTRY_JDK_CODEC}. The child runs it.</li>
+ *       codec being {@link #ENTRY_SYSTEM_CODEC} or {@link #ENTRY_JDK_CODEC}; or {@link #ENTRY_BY_CLASS}, and then
+ *       {@code encoded} is {@code UTF class name} and the bytes its constructor gets. The child runs it.</li>
  *   <li>either way, any number of {@link #MESSAGE}s: opaque bytes for the entry (pools and managers speak here).</li>
  *   <li>child → parent, at the end: {@link #FAILURE} (the entry threw: the encoded exception), then
  *       {@link #EXITING} (an orderly exit: {@code System.exit} or the entry's end) or {@link #SIGNALLED}
@@ -51,6 +52,8 @@ final class Wire {
     static final byte ENTRY_SYSTEM_CODEC = 0;
     /** An entry encoded with JDK serialization: for a cold child, which need not build the system codec. */
     static final byte ENTRY_JDK_CODEC = 1;
+    /** The entry is not serialized: the child constructs it, from a class name and bytes. */
+    static final byte ENTRY_BY_CLASS = 2;
 
     /** Length of the per-launch secret, in bytes. */
     static final int SECRET_LENGTH = 32;

@@ -41,7 +41,11 @@
  * support seeds its temporary names from it: ≈ 15-30 ms, the largest single cost left in the child's own
  * code), then decoding its entry. That entry comes JDK-serialized
  * ({@link multiprocessing4j.internal.runtime.ChildJvm#handOver(String, ChildEntry, byte[], boolean, Output, Output)}):
- * building Fory would cost ≈ 80 ms more, and the child builds it only if its task uses the codec. A warm spare
+ * building Fory would cost ≈ 80 ms more, and the child builds it only if its task uses the codec. An entry of
+ * a few fields (a pool's worker) is not serialized at all: the child constructs it by class
+ * ({@link multiprocessing4j.internal.runtime.ChildJvm#handOver(String, Class, byte[], boolean, Output, Output)}),
+ * since even JDK serialization's first use costs ≈ 90 ms in a fresh JVM, against ≈ 10-20 ms for the reflective
+ * constructor call. A warm spare
  * has done all of that, and built Fory, before it says it is ready; it pays only decoding (Fory's first sight of
  * the task's lambda class) and its exit.
  *

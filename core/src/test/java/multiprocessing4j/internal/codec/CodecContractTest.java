@@ -28,11 +28,17 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The {@link Codec} contract, checked for every codec: Fory (default) and JDK serialization (fallback). */
+/**
+ * The {@link Codec} contract, checked for every codec: Fory (default), JDK serialization (fallback), and the
+ * pools' {@link WarmingCodec} both while it speaks JDK serialization and once it speaks Fory.
+ */
 class CodecContractTest {
 
     static Stream<Named<Codec>> codecs() {
-        return Stream.of(Named.of("fory", Codecs.defaultCodec()), Named.of("jdk", Codecs.jdkCodec()));
+        Codecs.warmUpDefault(); // so that the second warming codec speaks Fory from its first value
+        return Stream.of(Named.of("fory", Codecs.defaultCodec()), Named.of("jdk", Codecs.jdkCodec()),
+                Named.of("warming, peers cold", new WarmingCodec(() -> false)),
+                Named.of("warming, all warm", new WarmingCodec(() -> true)));
     }
 
     private static Object roundTrip(Codec codec, Object value) {
@@ -174,7 +180,9 @@ class CodecContractTest {
     @MethodSource("codecs")
     void missingClassFailsWithCodecExceptionNamingIt(Codec codec) throws Exception {
         byte[] bytes = codec.encode(Fixtures.instanceOfMissingClass("phantom.Missing", "java.lang.Object"));
-        Codec elsewhere = codec instanceof ForyCodec ? new ForyCodec(null) : new JdkCodec(null); // fresh caches, like another JVM
+        boolean fory = codec instanceof ForyCodec || codec instanceof WarmingCodec && bytes[0] == FastPath.CODEC;
+        Codec elsewhere = fory ? new ForyCodec(null) // fresh caches, like another JVM
+                : codec instanceof WarmingCodec ? new WarmingCodec(() -> false) : new JdkCodec(null);
         CodecException e = assertThrows(CodecException.class, () -> elsewhere.decode(bytes));
         assertTrue(e.getMessage().contains("phantom.Missing"), e.getMessage());
     }

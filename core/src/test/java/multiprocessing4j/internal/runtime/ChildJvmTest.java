@@ -67,6 +67,30 @@ class ChildJvmTest {
         }
     }
 
+    /** Sends its constructor's argument back, then returns. */
+    static final class EchoArgument implements ChildEntry {
+        private final byte[] argument;
+
+        private EchoArgument(byte[] argument) {
+            this.argument = argument;
+        }
+
+        @Override
+        public void run(Link parent) throws LinkClosedException {
+            parent.send(argument);
+        }
+    }
+
+    @Test
+    void anEntryHandedOverByClassIsConstructedInTheChildFromItsArgument() throws Exception {
+        try (ChildJvm worker = ChildJvm.obtain(JvmSpec.DEFAULT, false)) {
+            worker.handOver("by-class", EchoArgument.class, utf8("argument"), true, Output.INHERIT, Output.INHERIT);
+            assertTrue(worker.awaitReady(WAIT));
+            assertArrayEquals(utf8("argument"), worker.link().receive(WAIT));
+            assertEquals(0, worker.exit().get().intValue());
+        }
+    }
+
     @Test
     void largeMessagesArriveWhole() throws Exception {
         try (ChildJvm worker = ChildJvm.obtain(JvmSpec.DEFAULT, false)) {
