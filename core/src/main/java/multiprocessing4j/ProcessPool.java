@@ -440,7 +440,11 @@ public final class ProcessPool implements AutoCloseable {
             return this;
         }
 
-        /** Extra options for the worker JVMs, e.g. {@code -Xmx512m}. */
+        /**
+         * Extra options for the worker JVMs, e.g. {@code -Xmx512m}. Unless they size the heap or choose a
+         * collector, a worker starts with {@code -Xms40m -Xmn32m}: room for a map chunk's values to die young
+         * (a child JVM's own default heap is sized for an idle child, not for bulk work).
+         */
         public Builder jvmOptions(String... options) {
             return jvmOptions(List.of(options));
         }

@@ -393,7 +393,7 @@ public final class ProcessPoolExecutor implements ExecutorService {
             return this;
         }
 
-        /** Extra options for the worker JVMs. */
+        /** Extra options for the worker JVMs; heap defaults as for {@link ProcessPool.Builder#jvmOptions(String...)}. */
         public Builder jvmOptions(String... options) {
             this.jvmOptions = List.of(options);
             return this;

@@ -1,5 +1,6 @@
 package multiprocessing4j;
 
+import multiprocessing4j.internal.pool.JvmWorkerLauncher;
 import multiprocessing4j.internal.runtime.ChildJvm;
 import multiprocessing4j.internal.runtime.JvmSpec;
 import multiprocessing4j.internal.runtime.Spares;
@@ -65,7 +66,7 @@ class WarmSpareTest {
     @Test
     void aPoolTakesOnePreparedSparePerWorker() throws Exception {
         String option = "-Dmp4j.test.spare=pool";
-        JvmSpec spec = new JvmSpec(List.of(option), Map.of(), null);
+        JvmSpec spec = JvmWorkerLauncher.workerSpec(List.of(option));
         Spares.prepare(spec, 2);
         assertTrue(Await.condition(WAIT, () -> Spares.all(spec).size() == 2), "two spares were not made");
         List<Long> sparePids = Spares.all(spec).stream().map(ChildJvm::pid).sorted().toList();

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 
 import multiprocessing4j.ProcessPool;
 import multiprocessing4j.ProcessPoolExecutor;
+import multiprocessing4j.internal.pool.JvmWorkerLauncher;
 import multiprocessing4j.internal.runtime.ChildJvm;
 import multiprocessing4j.internal.runtime.JvmSpec;
 import multiprocessing4j.internal.runtime.Spares;
@@ -152,10 +153,11 @@ public final class PoolBenchmark {
 
     /** Makes {@code count} runtime spares for the pools' JVM options (none) and waits until they are ready. */
     private static void awaitReadySpares(int count) throws InterruptedException {
-        Spares.prepare(JvmSpec.DEFAULT, count);
+        JvmSpec workers = JvmWorkerLauncher.workerSpec(List.of());
+        Spares.prepare(workers, count);
         long deadline = System.nanoTime() + 120_000_000_000L; // generous: a shared box can be very loaded
         List<ChildJvm> spares;
-        while ((spares = Spares.all(JvmSpec.DEFAULT)).size() < count) {
+        while ((spares = Spares.all(workers)).size() < count) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the spares were not made");
             }

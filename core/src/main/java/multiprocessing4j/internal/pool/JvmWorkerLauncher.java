@@ -37,6 +37,14 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         this.jvmOptions = List.copyOf(jvmOptions);
     }
 
+    /**
+     * The runtime's spec of the worker JVMs of a pool given these JVM options (the pool's heap defaults
+     * included): a spare prepared with it ({@code Spares.prepare}) is what such a pool's workers take.
+     */
+    public static multiprocessing4j.internal.runtime.JvmSpec workerSpec(List<String> jvmOptions) {
+        return WorkerProcess.spec(jvmOptions);
+    }
+
     @Override
     public WorkerChannel launch(String name, byte[] initializer, WorkerEvents events) {
         JvmWorkerChannel channel = new JvmWorkerChannel(name, events);
