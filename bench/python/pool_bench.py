@@ -1,4 +1,4 @@
-"""CPython counterpart of PoolBenchmark: the pool issue's table, each the median of five runs after a warm-up.
+"""CPython counterpart of PoolBenchmark: the pool issue's table, each the median of five runs after 3 s of warm-up.
 
 Run: python3 bench/python/pool_bench.py [row]   (rows: startup map map1 apply imap submit submitall)
 """
@@ -23,8 +23,14 @@ def ident(x):
     return x
 
 
+WARM_UP_SECONDS = 3.0  # as PoolBenchmark: each row runs untimed for at least this long first
+
+
 def report(name, count, body, unit):
+    warm_until = time.perf_counter() + WARM_UP_SECONDS
     body()
+    while time.perf_counter() < warm_until:
+        body()
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()

@@ -16,7 +16,7 @@ import multiprocessing4j.internal.runtime.JvmSpec;
 import multiprocessing4j.internal.runtime.Spares;
 
 /**
- * Every figure of the pool issue's table, in one JVM, each the median of a few short runs after a warm-up:
+ * Every figure of the pool issue's table, in one JVM, each the median of a few short runs after 3 s of warm-up:
  * {@code Pool(2).map(x*x)} over 1 M ints (default chunk size), {@code map} over 20 000 ints with chunk
  * size 1, sequential {@code apply} round trips, executor {@code submit().get()} round trips, 20 000
  * submits then waiting for all, {@code imapUnordered} over 100 000 items with chunk size 100, and a pool of
@@ -27,6 +27,8 @@ import multiprocessing4j.internal.runtime.Spares;
  */
 public final class PoolBenchmark {
     private static final int RUNS = 5;
+    /** Each row runs untimed for at least this long first (bench/python/pool_bench.py does the same). */
+    private static final long WARM_UP_NANOS = 3_000_000_000L;
 
     public static void main(String[] args) throws Exception {
         String only = args.length > 0 ? args[0] : "";
@@ -175,7 +177,14 @@ public final class PoolBenchmark {
     }
 
     private static void report(String name, int count, Body body, String unit) throws Exception {
-        body.run(); // warm-up
+        // Warm-up by time, as JMH does, not by count: a new pool's workers spend their first seconds compiling
+        // and building Fory in the background (pool.startup measures that), and a 0.1 s row run once would
+        // time them, not the pool: map over 20,000 ints with chunk size 1 ran 50-75 k/s in the first two
+        // seconds and 570-670 k/s from the fourth on (one pool, 16 runs in a row).
+        long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+        do {
+            body.run();
+        } while (System.nanoTime() < warmUntil);
         double[] seconds = new double[RUNS];
         for (int r = 0; r < RUNS; r++) {
             long start = System.nanoTime();
