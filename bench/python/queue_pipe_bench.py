@@ -12,43 +12,56 @@ import time
 ctx = mp.get_context("fork")
 
 
-def producer(q, done, count, size):
+def producer(q, done, go, count, size):
+    # One round per number taken from the go queue, until terminated (as QueuePipeBench's peers).
     message = b"x" * size
-    start = time.perf_counter_ns()
-    for _ in range(count):
-        q.put(message)
-    end = time.perf_counter_ns()
-    done.put((start, end))
+    while True:
+        go.get()
+        start = time.perf_counter_ns()
+        for _ in range(count):
+            q.put(message)
+        end = time.perf_counter_ns()
+        done.put((start, end))
 
 
 def consumer(q, done):
-    m = q.get()
-    start = time.perf_counter_ns()
-    while m:
+    # One round per end marker (a one-byte message naming the round); another consumer's marker is handed back.
+    finished = 0
+    while True:
         m = q.get()
-    end = time.perf_counter_ns()
-    done.put((start, end))
+        if len(m) == 1 and m[0] <= finished:
+            q.put(m)
+            continue
+        start = time.perf_counter_ns()
+        while len(m) != 1:
+            m = q.get()
+        finished = m[0]
+        end = time.perf_counter_ns()
+        done.put((start, end))
 
 
-def throughput(producers, consumers, total, size):
-    q, done = ctx.Queue(4096), ctx.Queue()
-    procs = [ctx.Process(target=consumer, args=(q, done)) for _ in range(consumers)]
-    producing = [ctx.Process(target=producer, args=(q, done, total // producers, size)) for _ in range(producers)]
-    procs += producing
+def throughput(producers, consumers, total, size, runs=3):
+    """Messages/s of each of `runs` timed rounds, after an untimed one, by the same processes (as the Java harness)."""
+    q, done, go = ctx.Queue(4096), ctx.Queue(), ctx.Queue()
+    procs = [ctx.Process(target=consumer, args=(q, done), daemon=True) for _ in range(consumers)]
+    procs += [ctx.Process(target=producer, args=(q, done, go, total // producers, size), daemon=True)
+              for _ in range(producers)]
     for p in procs:
         p.start()
-    for p in producing:
-        p.join()
-    for _ in range(consumers):
-        q.put(b"")
-    first, last = None, None
-    for _ in procs:
-        s, e = done.get()
-        first = s if first is None else min(first, s)
-        last = e if last is None else max(last, e)
+    rates = []
+    for rnd in range(-1, runs):
+        for _ in range(producers):
+            go.put(rnd)
+        times = [t for _ in range(producers) for t in done.get()]
+        for _ in range(consumers):
+            q.put(bytes([rnd + 2]))
+        times += [t for _ in range(consumers) for t in done.get()]
+        if rnd >= 0:
+            rates.append(total / ((max(times) - min(times)) / 1e9))
     for p in procs:
+        p.terminate()
         p.join()
-    return total / ((last - first) / 1e9)
+    return rates
 
 
 def queue_echo(ping, pong, n):
@@ -128,7 +141,7 @@ def main():
     names = sys.argv[1:] or list(VARIANTS)
     for name in names:
         fn, unit = VARIANTS[name]
-        runs = [fn() for _ in range(3)]
+        runs = fn() if name in ("queue-8b", "queue-1k", "queue-2x2") else [fn() for _ in range(3)]
         print(f"CPython {sys.version.split()[0]} {name:15s} {statistics.median(runs):14,.2f} {unit} "
               f"(median of 3; runs {[round(r, 2) for r in runs]})")
         # The `mp4j bench` convention: RESULT <figure> <value> <unit> <higher|lower>-is-better.

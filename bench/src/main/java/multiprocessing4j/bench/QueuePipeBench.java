@@ -27,7 +27,8 @@ import multiprocessing4j.internal.platform.Futex;
  *   <li>{@code pipe-1m}: {@code sendBytes} of 1 MiB messages received with {@code recvBytes}, GB/s.</li>
  * </ul>
  * Producers and consumers are child JVMs ({@link ChildProcess}) started by this one (this JVM only coordinates, except in
- * the ping-pongs, where it is one side). Each figure is the median of 3 runs.
+ * the ping-pongs, where it is one side). Each figure is the median of 3 runs; the throughput rows
+ * run their 3 timed rounds after an untimed one, in the same peers (so does the Python harness).
  * Run: {@code java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
  * -cp bench/target/classes:core/target/classes:bench/target/lib/* multiprocessing4j.bench.QueuePipeBench [variant...]}
  */
@@ -40,8 +41,8 @@ public final class QueuePipeBench {
         Futex.prepare();
         Codecs.warmUp();
         for (String v : variants) {
-            double[] r = new double[RUNS];
-            for (int i = 0; i < RUNS; i++) {
+            double[] r = v.startsWith("queue-") && !v.endsWith("pingpong") ? throughputRounds(v) : new double[RUNS];
+            for (int i = 0; i < RUNS && !(v.startsWith("queue-") && !v.endsWith("pingpong")); i++) {
                 r[i] = run(v);
             }
             Arrays.sort(r);
@@ -56,9 +57,6 @@ public final class QueuePipeBench {
 
     private static double run(String variant) throws Exception {
         return switch (variant) {
-            case "queue-8b" -> throughput(1, 1, 2_000_000, 8, ProcessQueue.DEFAULT_INLINE_BYTES);
-            case "queue-1k" -> throughput(1, 1, 500_000, 1024, 1100);
-            case "queue-2x2" -> throughput(2, 2, 1_000_000, 8, ProcessQueue.DEFAULT_INLINE_BYTES);
             case "queue-pingpong" -> queuePingPong(50_000);
             case "pipe-pingpong" -> pipePingPong(50_000);
             case "pipe-1m" -> pipeBytes(2_000);
@@ -66,36 +64,61 @@ public final class QueuePipeBench {
         };
     }
 
-    /** Messages per second from {@code producers} to {@code consumers} processes, {@code total} messages in all. */
-    private static double throughput(int producers, int consumers, int total, int size, int inline) throws Exception {
+    /** The throughput rows: {@value #RUNS} timed rounds after an untimed one, by the same peer processes. */
+    private static double[] throughputRounds(String variant) throws Exception {
+        return switch (variant) {
+            case "queue-8b" -> throughput(1, 1, 2_000_000, 8, ProcessQueue.DEFAULT_INLINE_BYTES);
+            case "queue-1k" -> throughput(1, 1, 500_000, 1024, 1100);
+            case "queue-2x2" -> throughput(2, 2, 1_000_000, 8, ProcessQueue.DEFAULT_INLINE_BYTES);
+            default -> throw new IllegalArgumentException("unknown variant " + variant);
+        };
+    }
+
+    /**
+     * Messages per second from {@code producers} to {@code consumers} processes, {@code total} messages in all
+     * per round. The peers live for every round: the first round is untimed, so that the timed ones measure
+     * compiled code rather than the peers' JIT compilers competing for the two cores (measured in one sitting:
+     * 8-byte rounds of fresh peers spread from 2.3 to 3.6 M msgs/s).
+     */
+    private static double[] throughput(int producers, int consumers, int total, int size, int inline) throws Exception {
         List<ChildProcess> peers = new ArrayList<>();
-        try (ProcessQueue<byte[]> q = ProcessQueue.create(4096, inline); ProcessQueue<Long> done = ProcessQueue.create(16)) {
+        double[] rates = new double[RUNS];
+        try (ProcessQueue<byte[]> q = ProcessQueue.create(4096, inline); ProcessQueue<Long> done = ProcessQueue.create(16);
+             ProcessQueue<Integer> go = ProcessQueue.create(16)) {
             for (int c = 0; c < consumers; c++) {
                 peers.add(start("consume", handle(q), handle(done)));
             }
-            List<ChildProcess> producing = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
-                producing.add(start("produce", handle(q), handle(done), Integer.toString(total / producers), Integer.toString(size)));
+                peers.add(start("produce", handle(q), handle(done), handle(go), Integer.toString(total / producers),
+                        Integer.toString(size)));
             }
-            peers.addAll(producing);
-            // Each peer reports its start and end times (System.nanoTime is machine-wide on Linux).
-            long first = Long.MAX_VALUE;
-            long last = Long.MIN_VALUE;
-            for (ChildProcess p : producing) {
-                p.join();
+            for (int round = -1; round < RUNS; round++) {
+                for (int p = 0; p < producers; p++) {
+                    go.put(round);
+                }
+                // Each peer reports its start and end times (System.nanoTime is machine-wide on Linux); pairs of
+                // concurrent reporters may interleave: the extremes are what counts.
+                long first = Long.MAX_VALUE;
+                long last = Long.MIN_VALUE;
+                for (int i = 0; i < producers * 2; i++) {
+                    long t = done.take();
+                    first = Math.min(first, t);
+                    last = Math.max(last, t);
+                }
+                // Every producer is done: now one end marker per consumer (a one-byte message naming the round).
+                for (int c = 0; c < consumers; c++) {
+                    q.put(new byte[] {(byte) (round + 2)});
+                }
+                for (int i = 0; i < consumers * 2; i++) {
+                    long t = done.take();
+                    first = Math.min(first, t);
+                    last = Math.max(last, t);
+                }
+                if (round >= 0) {
+                    rates[round] = total / ((last - first) / 1e9);
+                }
             }
-            // Every producer is done: now one end marker per consumer.
-            for (int c = 0; c < consumers; c++) {
-                q.put(new byte[0]);
-            }
-            for (int i = 0; i < (producers + consumers); i++) {
-                // Pairs of concurrent reporters may interleave: the extremes are what counts.
-                long a = done.take();
-                long b = done.take();
-                first = Math.min(first, Math.min(a, b));
-                last = Math.max(last, Math.max(a, b));
-            }
-            return total / ((last - first) / 1e9);
+            return rates;
         } finally {
             for (ChildProcess p : peers) {
                 p.kill();
@@ -177,29 +200,44 @@ public final class QueuePipeBench {
         Object b = args[3].isEmpty() ? null : attach(args[3]);
         switch (mode) {
             case "produce" -> {
+                // One round per number taken from the go queue, until killed.
                 ProcessQueue<byte[]> q = (ProcessQueue<byte[]>) a;
                 ProcessQueue<Long> done = (ProcessQueue<Long>) b;
-                int count = Integer.parseInt(args[4]);
-                byte[] message = new byte[Integer.parseInt(args[5])];
-                long start = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    q.put(message);
+                ProcessQueue<Integer> go = (ProcessQueue<Integer>) attach(args[4]);
+                int count = Integer.parseInt(args[5]);
+                byte[] message = new byte[Integer.parseInt(args[6])];
+                while (true) {
+                    go.take();
+                    long start = System.nanoTime();
+                    for (int i = 0; i < count; i++) {
+                        q.put(message);
+                    }
+                    long end = System.nanoTime();
+                    done.put(start);
+                    done.put(end);
                 }
-                long end = System.nanoTime();
-                done.put(start);
-                done.put(end);
             }
             case "consume" -> {
+                // One round per end marker (a one-byte message naming the round), until killed. A marker of a
+                // round this consumer has finished is another consumer's: handed back.
                 ProcessQueue<byte[]> q = (ProcessQueue<byte[]>) a;
                 ProcessQueue<Long> done = (ProcessQueue<Long>) b;
-                byte[] m = q.take();
-                long start = System.nanoTime();
-                while (m.length != 0) {
-                    m = q.take();
+                int finished = 0;
+                while (true) {
+                    byte[] m = q.take();
+                    if (m.length == 1 && m[0] <= finished) {
+                        q.put(m);
+                        continue;
+                    }
+                    long start = System.nanoTime();
+                    while (m.length != 1) {
+                        m = q.take();
+                    }
+                    finished = m[0];
+                    long end = System.nanoTime();
+                    done.put(start);
+                    done.put(end);
                 }
-                long end = System.nanoTime();
-                done.put(start);
-                done.put(end);
             }
             case "queue-echo" -> {
                 ProcessQueue<Integer> ping = (ProcessQueue<Integer>) a;
@@ -228,7 +266,9 @@ public final class QueuePipeBench {
     /**
      * A peer is a {@link ChildProcess}, as a user would start one (Python's harness uses {@code Process}
      * likewise): it runs with the library's child-JVM options, whose small young generation matters for a
-     * consumer that allocates a message per take.
+     * consumer that allocates a message per take. Started cold, without the warm spare: taking a spare would
+     * launch the next one while the figure is measured, a JVM start-up competing for the two cores (pipe
+     * ping-pong runs in one sitting: 0.7, 3.2 and 4.3 µs).
      */
     private static ChildProcess start(String mode, String a, String b, String... rest) {
         List<String> args = new ArrayList<>(List.of("peer", mode, a, b));
@@ -240,7 +280,7 @@ public final class QueuePipeBench {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }).name(mode).daemon(true).start();
+        }).name(mode).daemon(true).warmSpare(false).start();
     }
 
     private static String handle(Object handle) throws Exception {
