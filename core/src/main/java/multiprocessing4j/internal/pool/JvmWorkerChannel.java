@@ -285,34 +285,6 @@ final class JvmWorkerChannel implements WorkerChannel {
         return true;
     }
 
-    /** {@link #help} on the rings: reads results here while the role is free, until done or the deadline. */
-    private void helpRings(RingWire r, Future<?> until, long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        boolean handBack = false;
-        helpers.incrementAndGet();
-        try {
-            int spins = 0;
-            while (!until.isDone()) {
-                if (readRole.tryLock()) {
-                    try {
-                        handBack = !readingOver && !readRingResults(r, until, deadline);
-                    } finally {
-                        readRole.unlock();
-                    }
-                    return;
-                }
-                if ((++spins & 0x3f) == 0 && System.nanoTime() - deadline > 0) {
-                    return;
-                }
-                Thread.onSpinWait();
-            }
-        } catch (IOException | RuntimeException e) {
-            handBack = true; // the reader thread meets the same trouble and reports the worker's end
-        } finally {
-            leaveHelp(handBack);
-        }
-    }
-
     /** Reads frames until {@code until} is done (true), or the deadline or the end of the stream (false). */
     private boolean readRingResults(RingWire r, Future<?> until, long deadline) throws IOException {
         int spins = 0;
@@ -413,26 +385,23 @@ final class JvmWorkerChannel implements WorkerChannel {
             return; // held already: a callback of a result this thread is delivering waits for another one
         }
         RingWire ringWire = rings;
-        if (ringWire != null) {
-            if (readerThread != null) {
-                helpRings(ringWire, until, nanos);
-            }
-            return;
-        }
         FrameReader r = reader;
-        if (r == null) {
-            return;
+        if (ringWire == null ? r == null : readerThread == null) {
+            return; // not connected yet
         }
         long deadline = System.nanoTime() + nanos;
         boolean handBack = false;
         helpers.incrementAndGet();
         try {
-            boolean wokeReader = false;
+            // On a socket the reader thread may be blocked in a read holding the role: wake it once so it
+            // steps aside. On the rings it waits without the role.
+            boolean wokeReader = ringWire != null;
             int spins = 0;
             while (!until.isDone()) {
                 if (readRole.tryLock()) {
                     try {
-                        handBack = !readingOver && !readResults(r, until, deadline);
+                        handBack = !readingOver && !(ringWire != null ? readRingResults(ringWire, until, deadline)
+                                : readResults(r, until, deadline));
                     } finally {
                         readRole.unlock();
                     }
