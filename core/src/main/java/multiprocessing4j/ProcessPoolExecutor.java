@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import multiprocessing4j.internal.pool.JvmWorkerLauncher;
 import multiprocessing4j.internal.pool.Calls;
 import multiprocessing4j.internal.pool.MapJob;
 import multiprocessing4j.internal.pool.PoolEngine;
@@ -396,6 +397,18 @@ public final class ProcessPoolExecutor implements ExecutorService {
         /** Extra options for the worker JVMs; heap defaults as for {@link ProcessPool.Builder#jvmOptions(String...)}. */
         public Builder jvmOptions(String... options) {
             this.jvmOptions = List.of(options);
+            return this;
+        }
+
+        /**
+         * Starts, in the background, a warm spare JVM for each of this builder's {@code maxWorkers}, with its JVM
+         * options, so that an executor built later with the same options starts in milliseconds; see
+         * {@link ProcessPool.Builder#prepareSpares()}.
+         *
+         * @return this builder
+         */
+        public Builder prepareSpares() {
+            JvmWorkerLauncher.prepareSpares(jvmOptions, maxWorkers);
             return this;
         }
 

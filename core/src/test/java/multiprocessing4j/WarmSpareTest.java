@@ -67,16 +67,49 @@ class WarmSpareTest {
     void aPoolTakesOnePreparedSparePerWorker() throws Exception {
         String option = "-Dmp4j.test.spare=pool";
         JvmSpec spec = JvmWorkerLauncher.workerSpec(List.of(option));
-        Spares.prepare(spec, 2);
+        ProcessPool.Builder builder = ProcessPool.builder().processes(2).jvmOptions(option).prepareSpares();
         assertTrue(Await.condition(WAIT, () -> Spares.all(spec).size() == 2), "two spares were not made");
         List<Long> sparePids = Spares.all(spec).stream().map(ChildJvm::pid).sorted().toList();
+        for (ChildJvm spare : Spares.all(spec)) {
+            assertTrue(spare.awaitReady(WAIT), "a spare did not get ready");
+        }
+        builder.prepareSpares(); // as many as missing: none
+        assertEquals(sparePids, Spares.all(spec).stream().map(ChildJvm::pid).sorted().toList());
 
-        try (ProcessPool pool = ProcessPool.builder().processes(2).jvmOptions(option).build()) {
+        try (ProcessPool pool = builder.build()) {
             assertEquals(1, pool.apply(() -> 1));
             assertTrue(Await.condition(WAIT, () -> Spares.all(spec).isEmpty()), "the pool took both spares");
             List<Long> workerPids = pool.map(x -> ProcessHandle.current().pid(), List.of(1, 2, 3, 4, 5, 6, 7, 8), 1)
                     .stream().distinct().sorted().toList();
             assertTrue(sparePids.containsAll(workerPids), "workers " + workerPids + " are the spares " + sparePids);
+        }
+        assertTrue(Spares.all(spec).isEmpty(), "a spare a pool took is not replaced");
+    }
+
+    @Test
+    void anExecutorTakesTheSparesItsBuilderPrepared() throws Exception {
+        String option = "-Dmp4j.test.spare=executor";
+        JvmSpec spec = JvmWorkerLauncher.workerSpec(List.of(option));
+        ProcessPoolExecutor.Builder builder = ProcessPoolExecutor.builder().maxWorkers(1).jvmOptions(option)
+                .prepareSpares();
+        assertTrue(Await.condition(WAIT, () -> Spares.all(spec).size() == 1), "the spare was not made");
+        long sparePid = Spares.all(spec).getFirst().pid();
+        try (ProcessPoolExecutor executor = builder.build()) {
+            assertEquals(sparePid, executor.submit(() -> ProcessHandle.current().pid()).get());
+        }
+    }
+
+    @Test
+    void aSpareForPoolWorkersWarmsUpAsAWorkerAndIsStillASpareOfThatSpec() throws Exception {
+        String option = "-Dmp4j.test.spare=worker-warm-up";
+        JvmSpec spec = JvmWorkerLauncher.workerSpec(List.of(option));
+        assertTrue(spec.jvmOptions().stream().anyMatch(o -> o.startsWith("-D" + JvmSpec.WARM_UP_PROPERTY + "=")),
+                spec.toString());
+        ProcessPool.builder().processes(1).jvmOptions(option).prepareSpares();
+        ChildJvm spare = awaitSpare(spec);
+        try (ProcessPool pool = ProcessPool.builder().processes(1).jvmOptions(option).build()) {
+            assertEquals(spare.pid(), pool.apply(() -> ProcessHandle.current().pid()));
+            assertEquals(List.of(2, 4, 6), pool.map(x -> 2 * x, List.of(1, 2, 3)));
         }
     }
 

@@ -98,7 +98,7 @@ public final class PoolBenchmark {
     /**
      * A pool of two created until its first result, in three conditions: cold (no warm spare: two JVMs started,
      * {@code -Dmp4j.spares=false} in effect); warm (a spare for each worker ready before the pool is created,
-     * {@code Spares.prepare}, waited for outside the timed region: CPython's fork has every worker from a ready
+     * {@code ProcessPool.Builder.prepareSpares()}, waited for outside the timed region: CPython's fork has every worker from a ready
      * process too); and with one spare (what the runtime keeps after any start with these options: one worker
      * from it, the other started cold next to it). One untimed pool first, as CPython imports its modules before
      * timing: it loads this JVM's pool classes and makes the class-data archive children map (once per class path).
@@ -153,10 +153,10 @@ public final class PoolBenchmark {
         }
     }
 
-    /** Makes {@code count} runtime spares for the pools' JVM options (none) and waits until they are ready. */
+    /** Makes {@code count} spares for pools with no JVM options, as a user would, and waits until they are ready. */
     private static void awaitReadySpares(int count) throws InterruptedException {
         JvmSpec workers = JvmWorkerLauncher.workerSpec(List.of());
-        Spares.prepare(workers, count);
+        ProcessPool.builder().processes(count).prepareSpares();
         long deadline = System.nanoTime() + 120_000_000_000L; // generous: a shared box can be very loaded
         List<ChildJvm> spares;
         while ((spares = Spares.all(workers)).size() < count) {

@@ -15,6 +15,8 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import multiprocessing4j.internal.runtime.Spares;
+
 
 /**
  * Starts pool workers as JVMs ({@link WorkerProcess}: the runtime's child JVMs, warm spares included).
@@ -30,11 +32,24 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     private volatile boolean closed;
 
     public JvmWorkerLauncher(List<String> jvmOptions) {
-        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+        requireLinux();
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    private static void requireLinux() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
             throw new UnsupportedOperationException("process pools run on Linux only (this is "
                     + System.getProperty("os.name") + ")");
         }
-        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /**
+     * Starts {@code count} warm spares (those missing) for the workers of pools with these JVM options, in the
+     * background; see {@code ProcessPool.Builder.prepareSpares}.
+     */
+    public static void prepareSpares(List<String> jvmOptions, int count) {
+        requireLinux();
+        Spares.prepare(workerSpec(jvmOptions), count);
     }
 
     /**

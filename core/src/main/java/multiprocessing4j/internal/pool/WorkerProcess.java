@@ -67,9 +67,14 @@ abstract class WorkerProcess {
         return List.copyOf(options);
     }
 
-    /** The runtime's spec of a worker JVM for a pool with these options: spares made with it are taken by its workers. */
+    /**
+     * The runtime's spec of a worker JVM for a pool with these options: spares made with it are taken by its
+     * workers, and warm up as workers too ({@link WorkerWarmUp}).
+     */
     static JvmSpec spec(List<String> jvmOptions) {
-        return new JvmSpec(workerOptions(jvmOptions), Map.of(), null);
+        List<String> options = new ArrayList<>(workerOptions(jvmOptions));
+        options.add(JvmSpec.warmUpOption(WorkerWarmUp.class));
+        return new JvmSpec(options, Map.of(), null);
     }
 
     static WorkerProcess start(List<String> jvmOptions, String name, Path socket, byte[] secret) throws IOException {

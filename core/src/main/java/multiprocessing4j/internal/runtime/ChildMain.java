@@ -87,18 +87,16 @@ public final class ChildMain {
     private static void run(byte[] entryFrame) {
         String name = "child";
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(entryFrame));
-            name = in.readUTF();
+            EntryFrame frame = readEntryHeader(entryFrame);
+            name = frame.name();
             CurrentProcess.setName(name);
             Thread.currentThread().setName(name);
-            byte kind = in.readByte();
-            byte[] encoded = in.readNBytes(in.readInt());
             ChildEntry entry;
-            if (kind == Wire.ENTRY_BY_CLASS) {
-                entry = construct(encoded);
+            if (frame.kind() == Wire.ENTRY_BY_CLASS) {
+                entry = construct(frame.encoded());
             } else {
-                Codec codec = kind == Wire.ENTRY_JDK_CODEC ? Codecs.jdkCodec() : Codecs.fromSystemProperty();
-                entry = (ChildEntry) codec.decode(encoded);
+                Codec codec = frame.kind() == Wire.ENTRY_JDK_CODEC ? Codecs.jdkCodec() : Codecs.fromSystemProperty();
+                entry = (ChildEntry) codec.decode(frame.encoded());
             }
             entry.run(link);
         } catch (Throwable t) {
@@ -108,6 +106,17 @@ public final class ChildMain {
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** An {@link Wire#ENTRY} frame: the child's name, how its entry is encoded, the encoded entry. */
+    private record EntryFrame(String name, byte kind, byte[] encoded) {
+    }
+
+    private static EntryFrame readEntryHeader(byte[] frame) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame));
+        String name = in.readUTF();
+        byte kind = in.readByte();
+        return new EntryFrame(name, kind, in.readNBytes(in.readInt()));
     }
 
     /** What {@link #warmUp()} constructs by class, as a spare's real entry may be constructed. */
@@ -253,9 +262,41 @@ public final class ChildMain {
             // an entry handed over by class: the reflective constructor call's method handles are shared by
             // every constructor taking a byte[], so one made now serves the real entry
             construct(byClass(WarmEntry.class, new byte[0]));
+            readEntryHeader(sampleEntryFrame());
         } catch (RuntimeException | IOException | ReflectiveOperationException e) {
             // warming up is an optimisation: the real entry will report any real problem
         }
+        runWarmUpOf(System.getProperty(JvmSpec.WARM_UP_PROPERTY));
+    }
+
+    /**
+     * The warm-up a spare's JVM options name ({@link JvmSpec#warmUpOption}): what the runtime's users above it
+     * (a pool's worker) will run first in this JVM, run once now. Measured for a pool worker: its rings, loop and
+     * entry cost ≈ 15-20 ms the first time in a JVM, most of a pool's start from warm spares.
+     */
+    private static void runWarmUpOf(String className) {
+        if (className == null || className.isEmpty()) {
+            return;
+        }
+        try {
+            Constructor<? extends Runnable> constructor = Class.forName(className, true, ChildMain.class.getClassLoader())
+                    .asSubclass(Runnable.class).getDeclaredConstructor();
+            constructor.setAccessible(true);
+            constructor.newInstance().run();
+        } catch (RuntimeException | ReflectiveOperationException | LinkageError e) {
+            // an optimisation only; the entry meets whatever is really wrong
+        }
+    }
+
+    /** An entry frame as {@code ChildJvm.handOver} writes it, for the warm-up to read. */
+    private static byte[] sampleEntryFrame() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (java.io.DataOutputStream data = new java.io.DataOutputStream(bytes)) {
+            data.writeUTF("warm-up");
+            data.writeByte(Wire.ENTRY_BY_CLASS);
+            data.writeInt(0);
+        }
+        return bytes.toByteArray();
     }
 
     /**
