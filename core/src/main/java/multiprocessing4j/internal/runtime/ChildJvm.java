@@ -6,11 +6,14 @@ import multiprocessing4j.internal.codec.Codecs;
 import multiprocessing4j.internal.codec.RemoteFailure;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -74,36 +77,41 @@ public final class ChildJvm implements AutoCloseable {
         this.spec = spec;
         this.warm = warm;
         this.launchId = LAUNCH_IDS.incrementAndGet();
-        Listener listener = Listener.get();
         byte[] secret = new byte[Wire.SECRET_LENGTH];
         RANDOM.nextBytes(secret);
-        Path socketPath = listener.expect(launchId, secret, this);
         ProcessBuilder pb = Launcher.processBuilder(spec);
         Process p;
-        try {
-            synchronized (Children.class) { // a shutdown in progress must see this child, or it must not start
-                Children.checkNotShuttingDown();
-                p = pb.start();
-                this.process = p;
-                Children.register(this);
-            }
-        } catch (IOException | RuntimeException e) {
-            listener.forget(launchId); // nothing will connect: the socket must not stay for it
-            throw e;
+        synchronized (Children.class) { // a shutdown in progress must see this child, or it must not start
+            Children.checkNotShuttingDown();
+            p = pb.start();
+            this.process = p;
+            Children.register(this);
         }
         this.stdout = new OutputPump(p.getInputStream(), "mp4j-stdout-" + p.pid());
         this.stderr = new OutputPump(p.getErrorStream(), "mp4j-stderr-" + p.pid());
+        // One virtual thread per child waits for its end and completes exit() itself: Process.onExit() would
+        // hop from the JDK's reaper to the common pool and then to a thread of ours, each hop a wake-up that
+        // a loaded machine can delay by milliseconds on every join.
+        Thread.ofVirtual().name("mp4j-exit-" + p.pid()).start(this::awaitExit);
+        // Where to connect is made after the launch: the JVM takes ≈ 100 ms to read its stdin, and this JVM's
+        // first FIFO (linking mkfifo) or socket costs tens of milliseconds that it then spends meanwhile.
+        String address;
+        try {
+            address = Listener.get().expect(launchId, secret, this);
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly(); // it has nowhere to connect; its end unregisters it
+            throw e;
+        }
+        if (!p.isAlive()) {
+            Listener.get().forget(launchId); // it died before awaitExit could see the launch pending
+        }
         try (OutputStream in = p.getOutputStream()) {
-            String hello = socketPath + "\n" + launchId + "\n" + HexFormat.of().formatHex(secret) + "\n"
+            String hello = address + "\n" + launchId + "\n" + HexFormat.of().formatHex(secret) + "\n"
                     + (warm ? ChildMain.WARM : ChildMain.COLD) + "\n";
             in.write(hello.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // it died at once (a bad JVM option): its exit code and stderr will tell
         }
-        // One virtual thread per child waits for its end and completes exit() itself: Process.onExit() would
-        // hop from the JDK's reaper to the common pool and then to a thread of ours, each hop a wake-up that
-        // a loaded machine can delay by milliseconds on every join.
-        Thread.ofVirtual().name("mp4j-exit-" + p.pid()).start(this::awaitExit);
     }
 
     /**
@@ -326,7 +334,10 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Sends SIGKILL. */
     public void kill() {
-        process.destroyForcibly();
+        Process p = process;
+        if (p != null) { // null only for the listener, should a bad hello come before the process exists
+            p.destroyForcibly();
+        }
     }
 
     /**
@@ -375,7 +386,12 @@ public final class ChildJvm implements AutoCloseable {
     // ---------------------------------------------------------------- called by the listener and the link
 
     void connected(SocketChannel channel) {
-        Link l = new Link(channel, new Link.Handler() {
+        connected(channel, channel, channel);
+    }
+
+    /** The child proved itself: its link, over {@code in} and {@code out}, which {@code connection} closes. */
+    void connected(ReadableByteChannel in, WritableByteChannel out, Closeable connection) {
+        Link l = new Link(in, out, connection, new Link.Handler() {
             @Override
             public void control(byte type, byte[] payload) {
                 switch (type) {

@@ -9,6 +9,8 @@ import multiprocessing4j.internal.platform.ProcessTree;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -16,7 +18,10 @@ import java.lang.reflect.Constructor;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -24,13 +29,14 @@ import java.util.ServiceConfigurationError;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The main class of every child JVM. In order: watch the parent; read the socket path, launch id,
- * secret and whether to warm up from stdin (the one channel only the parent holds); connect and prove the secret; install the
+ * The main class of every child JVM. In order: watch the parent; read where to connect (its FIFOs or the
+ * parent's socket, see {@link Listener}), launch id, secret and whether to warm up from stdin (the one channel
+ * only the parent holds); connect and prove the secret; install the
  * exit reporters (see {@link ChildJvm}'s exit codes); warm up; say {@link Wire#READY}; wait for the
  * {@link Wire#ENTRY}; run it; exit.
  *
  * <p>The parent's death is noticed two ways: the end of the link (at once, whatever killed the parent,
- * since the kernel closes its socket), and a poll of this process's parent pid every
+ * since the kernel closes its end of the FIFO or socket), and a poll of this process's parent pid every
  * {@value #PARENT_POLL_MILLIS} ms as a fallback before the link exists. Either way the child exits:
  * its shutdown hooks get {@value #ORPHAN_EXIT_GRACE_MILLIS} ms, then it halts; its own children see
  * its link end in turn.
@@ -50,7 +56,7 @@ public final class ChildMain {
     private static long parentPid = -1;
     private static volatile boolean signalled;
     private static volatile boolean parentGone;
-    /** The parent closed our link on purpose ({@link Wire#RELEASE}): it is alive, its socket is its business. */
+    /** The parent closed our link on purpose ({@link Wire#RELEASE}): it is alive, its directory is its business. */
     private static volatile boolean released;
     /** How long a child whose link ended without {@link Wire#RELEASE} waits to see itself re-parented. */
     private static final long REPARENT_WAIT_MILLIS = 300;
@@ -65,7 +71,6 @@ public final class ChildMain {
         String[] hello = null;
         try {
             hello = readStdin(System.in);
-            socketPath = hello[0];
             connect(hello[0], Long.parseLong(hello[1]), HexFormat.of().parseHex(hello[2]));
         } catch (IOException | RuntimeException e) {
             System.err.println("multiprocessing4j: this child JVM could not connect to its parent (" + e + "); exiting");
@@ -184,13 +189,49 @@ public final class ChildMain {
         return lines;
     }
 
-    private static void connect(String socketPath, long launchId, byte[] secret) throws IOException {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.connect(UnixDomainSocketAddress.of(socketPath));
+    /**
+     * Connects to the parent at {@code address} ({@code fifo:<prefix>}: opens {@code <prefix>-down} to read and
+     * {@code <prefix>-up} to write, with {@code java.io}, which costs well under a millisecond in a fresh JVM;
+     * {@code unix:<path>}: the socket; see {@link Listener}) and says hello.
+     */
+    private static void connect(String address, long launchId, byte[] secret) throws IOException {
+        ReadableByteChannel in;
+        WritableByteChannel out;
+        java.io.Closeable connection;
+        if (address.startsWith(Listener.FIFO_ADDRESS)) {
+            String prefix = address.substring(Listener.FIFO_ADDRESS.length());
+            socketPath = prefix;
+            FileInputStream down = new FileInputStream(prefix + Listener.DOWN); // the parent holds a writer: no wait
+            FileOutputStream up;
+            try {
+                up = new FileOutputStream(prefix + Listener.UP); // and a reader
+            } catch (IOException e) {
+                down.close();
+                throw e;
+            }
+            in = Channels.newChannel(down);
+            out = Channels.newChannel(up);
+            connection = () -> {
+                try {
+                    up.close();
+                } finally {
+                    down.close();
+                }
+            };
+        } else if (address.startsWith(Listener.SOCKET_ADDRESS)) {
+            socketPath = address.substring(Listener.SOCKET_ADDRESS.length());
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(socketPath));
+            in = channel;
+            out = channel;
+            connection = channel;
+        } else {
+            throw new IOException("the parent's address is neither a FIFO nor a socket: " + address);
+        }
         ByteBuffer hello = ByteBuffer.allocate(8 + Wire.SECRET_LENGTH + 8);
         hello.putLong(launchId).put(secret).putLong(ProcessTree.selfPid());
-        Wire.write(channel, Wire.HELLO, hello.array(), 0, hello.capacity());
-        Link l = new Link(channel, new Link.Handler() {
+        Wire.write(out, Wire.HELLO, hello.array(), 0, hello.capacity());
+        Link l = new Link(in, out, connection, new Link.Handler() {
             @Override
             public void control(byte type, byte[] payload) {
                 if (type == Wire.ENTRY) {

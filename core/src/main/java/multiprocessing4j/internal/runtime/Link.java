@@ -1,7 +1,10 @@
 package multiprocessing4j.internal.runtime;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,7 +37,9 @@ public final class Link implements AutoCloseable {
 
     private static final byte[] END = new byte[0];
 
-    private final SocketChannel channel;
+    private final ReadableByteChannel in;
+    private final WritableByteChannel out;
+    private final Closeable connection;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final LinkedBlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
     private final Handler handler;
@@ -43,9 +48,19 @@ public final class Link implements AutoCloseable {
 
     private final Thread reader;
 
-    /** A link over an authenticated channel; nothing is read until {@link #start()}. */
+    /** A link over an authenticated socket; nothing is read until {@link #start()}. */
     Link(SocketChannel channel, Handler handler, String threadName) {
-        this.channel = channel;
+        this(channel, channel, channel, handler, threadName);
+    }
+
+    /**
+     * A link over an authenticated pair of one-way channels (a pair of FIFOs); {@code connection} closes both.
+     * The reader must see the end of {@code in} when the peer is gone, and writes to {@code out} must fail then.
+     */
+    Link(ReadableByteChannel in, WritableByteChannel out, Closeable connection, Handler handler, String threadName) {
+        this.in = in;
+        this.out = out;
+        this.connection = connection;
         this.handler = handler;
         this.reader = new Thread(this::readLoop, threadName);
         this.reader.setDaemon(true);
@@ -64,7 +79,7 @@ public final class Link implements AutoCloseable {
         IOException failure = null;
         try {
             Wire.Frame frame;
-            while ((frame = Wire.read(channel)) != null) {
+            while ((frame = Wire.read(in)) != null) {
                 if (frame.type() == Wire.MESSAGE) {
                     inbox.add(frame.payload());
                 } else {
@@ -110,7 +125,7 @@ public final class Link implements AutoCloseable {
             if (closed) {
                 throw new LinkClosedException("the link is closed");
             }
-            Wire.write(channel, type, payload, offset, length);
+            Wire.write(out, type, payload, offset, length);
         } catch (IOException e) {
             throw new LinkClosedException("the other process is gone (" + e.getMessage() + ")", e);
         } finally {
@@ -159,9 +174,9 @@ public final class Link implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            channel.close();
+            connection.close();
         } catch (IOException ignored) {
-            // closing a socket that is already broken: nothing left to release
+            // closing a connection that is already broken: nothing left to release
         }
     }
 }

@@ -7,8 +7,8 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * The frame format spoken between a parent and a child JVM over their Unix-domain socket, and the
- * frame types of the runtime's own protocol.
+ * The frame format spoken between a parent and a child JVM over their pair of FIFOs (or their Unix-domain
+ * socket, see {@link Listener}), and the frame types of the runtime's own protocol.
  *
  * <pre>
  *   0        4        5
@@ -18,13 +18,13 @@ import java.nio.channels.WritableByteChannel;
  *   length: int32 big-endian, counts the type byte and the payload
  * </pre>
  *
- * <p>Why a socket and not the child's stdout: the JVM itself prints warnings on stdout, and the
+ * <p>Why not the child's stdout: the JVM itself prints warnings on stdout, and the
  * user's task prints there too. The child's stdout and stderr are plain output, pumped by the parent.
  *
  * <p>The conversation, in order:
  * <ol>
  *   <li>child → parent {@link #HELLO}: {@code int64 launchId, 32 bytes secret, int64 pid}. The parent
- *       closes the connection unless the secret is the one it gave that launch (over the child's stdin).</li>
+ *       refuses the connection unless the secret is the one it gave that launch (over the child's stdin).</li>
  *   <li>child → parent {@link #READY}: classes loaded and the first native call linked; the JVM is now a warm spare.</li>
  *   <li>parent → child {@link #ENTRY}: {@code UTF name, int8 codec, int32 length, encoded} {@link ChildEntry}, the
  *       codec being {@link #ENTRY_SYSTEM_CODEC} or {@link #ENTRY_JDK_CODEC}; or {@link #ENTRY_BY_CLASS}, and then

@@ -4,8 +4,9 @@
  * <ul>
  *   <li>{@link multiprocessing4j.internal.runtime.Launcher}: the command line (same {@code java}, effective
  *       class path from {@code ClassPath}, lean defaults, {@code CdsArchive}, the user's options);</li>
- *   <li>{@code Listener}: the parent's Unix-domain socket, in a {@code 0700} directory, bound only while a
- *       launch is pending, and the per-launch secret handed over the child's stdin;</li>
+ *   <li>{@code Listener}: where children connect back (a pair of FIFOs per launch, or the parent's Unix-domain
+ *       socket without native access), in a {@code 0700} directory that exists only while a launch is pending,
+ *       and the per-launch secret handed over the child's stdin;</li>
  *   <li>{@code Wire}: the frames; {@link multiprocessing4j.internal.runtime.Link}: one end of a connection,
  *       the same on both sides;</li>
  *   <li>{@link multiprocessing4j.internal.runtime.ChildMain}: the child's main class;</li>
@@ -36,10 +37,10 @@
  *
  * <h2>What a start costs, and where it goes</h2>
  * A cold child (no spare) pays a JVM start-up (≈ 35 ms for a trivial JVM here, more with the classes it
- * loads; class-data sharing from {@code CdsArchive} when the class path is all jars), then connecting back,
- * where {@code SocketChannel.open(UNIX)} initialises {@code SecureRandom} (the JDK's Unix-domain socket
- * support seeds its temporary names from it: ≈ 15-30 ms, the largest single cost left in the child's own
- * code), then decoding its entry. That entry comes JDK-serialized
+ * loads; class-data sharing from {@code CdsArchive} when the class path is all jars), then connecting back
+ * (opening two FIFOs with {@code java.io}: under a millisecond; its first Unix-domain socket would cost 40-50 ms,
+ * the JDK's NIO provider lookup and the {@code SecureRandom} that its Unix-domain socket support seeds), then
+ * decoding its entry. That entry comes JDK-serialized
  * ({@link multiprocessing4j.internal.runtime.ChildJvm#handOver(String, ChildEntry, byte[], boolean, Output, Output)}):
  * building Fory would cost ≈ 80 ms more, and the child builds it only if its task uses the codec. An entry of
  * a few fields (a pool's worker) is not serialized at all: the child constructs it by class
