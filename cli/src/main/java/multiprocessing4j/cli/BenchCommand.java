@@ -80,7 +80,7 @@ final class BenchCommand {
         DESCRIPTIONS.put("executor.submit.roundtrip", "ProcessPoolExecutor(2).submit(..).get() round trips");
         DESCRIPTIONS.put("executor.submit.20k", "ProcessPoolExecutor(2): submit 20,000 tasks, then wait for all (tasks/s)");
         DESCRIPTIONS.put("pool.startup", "a pool of 2 created until its first result, cold (ours: two new JVMs, no spare) vs the spawn start method");
-        DESCRIPTIONS.put("pool.startup.warm", "the same with a warm spare JVM ready for each worker before the pool is created vs the fork start method");
+        DESCRIPTIONS.put("pool.startup.warm", "the same with a warm spare JVM ready for each worker (ProcessPool.Builder.prepareSpares(), waited for) before the pool is created vs the fork start method");
         DESCRIPTIONS.put("pool.startup.onespare", "the same with the one spare the runtime keeps after any start (the other worker starts cold next to it)");
         DESCRIPTIONS.put("shm.lifecycle", "SharedMemory create (4 KiB), touch, close, unlink");
         DESCRIPTIONS.put("live.publish", "LiveValue.publish of a small record while another process reads vs setting a Manager Namespace attribute");
