@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
@@ -55,10 +52,10 @@ public final class Fifo {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocateFrom(path.toString());
-            MemorySegment capture = arena.allocate(Linked.CAPTURE_LAYOUT);
+            MemorySegment capture = arena.allocate(NativeAccess.ERRNO_CAPTURE);
             int result = (int) Linked.MKFIFO.invokeExact(capture, name, 0600);
             if (result != 0) {
-                int errno = (int) Linked.ERRNO.get(capture, 0L);
+                int errno = (int) NativeAccess.ERRNO.get(capture, 0L);
                 throw new IOException("mkfifo(" + path + ") failed: errno " + errno
                         + (errno == EEXIST ? " (it exists already)" : ""));
             }
@@ -72,33 +69,19 @@ public final class Fifo {
     /** The downcall, linked when first needed. */
     private static final class Linked {
         static final MethodHandle MKFIFO;
-        static final StructLayout CAPTURE_LAYOUT;
-        static final VarHandle ERRNO;
         static final String REASON;
 
         static {
-            String os = System.getProperty("os.name", "");
-            Module module = Fifo.class.getModule();
-            String reason = null;
+            String reason = NativeAccess.unavailableReason();
             MethodHandle mkfifo = null;
-            StructLayout capture = null;
-            VarHandle errno = null;
-            if (!os.startsWith("Linux")) {
-                reason = "this is " + os + ", not Linux";
-            } else if (!module.isNativeAccessEnabled()) {
-                reason = "native access is not enabled for " + (module.isNamed() ? "module " + module.getName() : "the class path");
-            } else {
+            if (reason == null) {
                 try {
-                    capture = Linker.Option.captureStateLayout();
-                    errno = capture.varHandle(MemoryLayout.PathElement.groupElement("errno"));
                     mkfifo = link();
                 } catch (RuntimeException | LinkageError e) {
                     reason = "linking mkfifo failed: " + e;
                 }
             }
             MKFIFO = mkfifo;
-            CAPTURE_LAYOUT = capture;
-            ERRNO = errno;
             REASON = reason;
         }
 

@@ -3,7 +3,6 @@ package multiprocessing4j.internal.platform;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
@@ -101,43 +100,30 @@ public final class Futex {
     private static final String FALLBACK_REASON;
 
     static {
-        String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
         long nr = switch (arch) {
             case "amd64", "x86_64" -> 202;
             case "aarch64" -> 98;
             default -> -1;
         };
-        Module module = Futex.class.getModule();
-        String reason = null;
-        if (!os.startsWith("Linux")) {
-            reason = "this is " + os + ", not Linux";
-        } else if (nr < 0) {
+        String reason = NativeAccess.unavailableReason();
+        if (reason == null && nr < 0) {
             reason = "the futex system call number is not known for " + arch;
-        } else if (!module.isNativeAccessEnabled()) {
-            reason = "native access is not enabled for " + (module.isNamed() ? "module " + module.getName() : "the class path")
-                    + "; start the JVM with --enable-native-access=" + (module.isNamed() ? module.getName() : "ALL-UNNAMED");
         }
         MethodHandle syscall = null;
-        StructLayout capture = null;
-        VarHandle errno = null;
         if (reason == null) {
             try {
-                Linker linker = Linker.nativeLinker();
-                capture = Linker.Option.captureStateLayout();
-                errno = capture.varHandle(MemoryLayout.PathElement.groupElement("errno"));
                 // long syscall(long number, ...): variadic after the first argument. Every argument is
                 // passed as a 64-bit value, which is what glibc's syscall() reads them as.
-                syscall = linkSyscall(linker);
+                syscall = linkSyscall(Linker.nativeLinker());
             } catch (RuntimeException | LinkageError e) {
                 reason = "linking the syscall function failed: " + e;
-                syscall = null;
             }
         }
         SYS_FUTEX = nr;
         SYSCALL = syscall;
-        CAPTURE_LAYOUT = capture;
-        ERRNO = errno;
+        CAPTURE_LAYOUT = syscall == null ? null : NativeAccess.ERRNO_CAPTURE;
+        ERRNO = NativeAccess.ERRNO;
         FALLBACK_REASON = reason;
         if (reason != null) {
             LOG.log(System.Logger.Level.WARNING, "multiprocessing4j: futex wait/wake unavailable (" + reason
