@@ -144,7 +144,15 @@ final class Listener {
             return SOCKET_ADDRESS + server.socketPath();
         }
         Path prefix = server.directory().resolve(Long.toString(launchId));
-        Fifos ends = openFifos(Path.of(prefix + UP), Path.of(prefix + DOWN));
+        Fifos ends;
+        try {
+            ends = openFifos(Path.of(prefix + UP), Path.of(prefix + DOWN));
+        } catch (IOException | RuntimeException e) {
+            if (pending.isEmpty()) {
+                unbind(); // the directory was made for this launch alone
+            }
+            throw e;
+        }
         pending.put(launchId, new Pending(secret.clone(), child, ends));
         // a platform thread: closing a FileChannel wakes a reader blocked in it by signalling its thread, which a
         // virtual thread's carrier cannot be (the close would wait for the read for ever)
