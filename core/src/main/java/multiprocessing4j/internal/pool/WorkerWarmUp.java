@@ -48,6 +48,9 @@ final class WorkerWarmUp implements Runnable {
         Path directory = Files.createTempDirectory("mp4j-warm-up-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path socket = directory.resolve("s");
+        // should this JVM exit during the warm-up (its parent closed it): deleted in reverse order, socket first
+        directory.toFile().deleteOnExit();
+        socket.toFile().deleteOnExit();
         SocketChannel workerTasks = null;
         SocketChannel workerResults = null;
         SocketChannel poolTasks = null;
