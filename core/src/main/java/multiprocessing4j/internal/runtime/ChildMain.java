@@ -52,7 +52,8 @@ public final class ChildMain {
 
     private static final CompletableFuture<byte[]> ENTRY = new CompletableFuture<>();
     private static volatile Link link;
-    private static volatile String socketPath;
+    /** The path we connected to (a FIFO pair's prefix, or the socket), in the directory a killed parent may leave. */
+    private static volatile String connectedPath;
     private static long parentPid = -1;
     private static volatile boolean signalled;
     private static volatile boolean parentGone;
@@ -200,7 +201,7 @@ public final class ChildMain {
         java.io.Closeable connection;
         if (address.startsWith(Listener.FIFO_ADDRESS)) {
             String prefix = address.substring(Listener.FIFO_ADDRESS.length());
-            socketPath = prefix;
+            connectedPath = prefix;
             FileInputStream down = new FileInputStream(prefix + Listener.DOWN); // the parent holds a writer: no wait
             FileOutputStream up;
             try {
@@ -219,9 +220,9 @@ public final class ChildMain {
                 }
             };
         } else if (address.startsWith(Listener.SOCKET_ADDRESS)) {
-            socketPath = address.substring(Listener.SOCKET_ADDRESS.length());
+            connectedPath = address.substring(Listener.SOCKET_ADDRESS.length());
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(socketPath));
+            channel.connect(UnixDomainSocketAddress.of(connectedPath));
             in = channel;
             out = channel;
             connection = channel;
@@ -341,13 +342,13 @@ public final class ChildMain {
     }
 
     /**
-     * A parent killed with SIGKILL while a launch was pending leaves its socket directory behind; its children
-     * are the ones who know where it is. The kernel closes a dying process's sockets before it re-parents its
+     * A parent killed with SIGKILL while a launch was pending leaves its directory (FIFOs or socket) behind; its children
+     * are the ones who know where it is. The kernel closes a dying process's files before it re-parents its
      * children, so the end of the link can come a moment before the parent pid changes: wait for that briefly,
      * unless the parent said it closes the link on purpose.
      */
-    private static void removeDeadParentsSocket() {
-        String path = socketPath;
+    private static void removeDeadParentsDirectory() {
+        String path = connectedPath;
         if (path == null || released) {
             return;
         }
@@ -418,7 +419,7 @@ public final class ChildMain {
         halter.setDaemon(true);
         halter.start();
         Thread exiter = new Thread(() -> {
-            removeDeadParentsSocket();
+            removeDeadParentsDirectory();
             System.exit(ORPHAN_STATUS);
         }, "mp4j-orphan-exit");
         exiter.setDaemon(true);
