@@ -171,12 +171,17 @@ final class JvmWorkerChannel implements WorkerChannel {
                 }
             }
         } catch (Throwable t) {
-            if (!killRequested && lastWords == null && !(t instanceof IOException)) {
-                lastWords = t;
-            }
-            kill();
+            readingFailed(t);
         }
         end();
+    }
+
+    /** A reader stopped on {@code t}: an I/O error is the worker's end; anything else is kept as its last words. */
+    private void readingFailed(Throwable t) {
+        if (!killRequested && lastWords == null && !(t instanceof IOException)) {
+            lastWords = t;
+        }
+        kill();
     }
 
     /** After the reader thread read the last frame: nobody reads any more; wait for the exit and report it. */
@@ -260,10 +265,7 @@ final class JvmWorkerChannel implements WorkerChannel {
                 }
             }
         } catch (Throwable t) {
-            if (!killRequested && lastWords == null && !(t instanceof IOException)) {
-                lastWords = t;
-            }
-            kill();
+            readingFailed(t);
         }
         end();
     }

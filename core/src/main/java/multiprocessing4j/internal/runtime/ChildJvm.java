@@ -5,9 +5,7 @@ import multiprocessing4j.internal.codec.Codec;
 import multiprocessing4j.internal.codec.Codecs;
 import multiprocessing4j.internal.codec.RemoteFailure;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -270,16 +268,7 @@ public final class ChildJvm implements AutoCloseable {
         this.daemon = daemon;
         stdout.direct(sinks[0]);
         stderr.direct(sinks[1]);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encodedEntry.length + 64);
-        try (DataOutputStream data = new DataOutputStream(bytes)) {
-            data.writeUTF(name);
-            data.writeByte(codec);
-            data.writeInt(encodedEntry.length);
-            data.write(encodedEntry);
-        } catch (IOException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-        pendingEntry = bytes.toByteArray();
+        pendingEntry = ChildMain.entryFrame(name, codec, encodedEntry);
         ready.thenRun(this::sendPendingEntry);
     }
 
@@ -334,10 +323,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Sends SIGKILL. */
     public void kill() {
-        Process p = process;
-        if (p != null) { // null only for the listener, should a bad hello come before the process exists
-            p.destroyForcibly();
-        }
+        process.destroyForcibly();
     }
 
     /**

@@ -304,7 +304,7 @@ public final class ChildMain {
             // an entry handed over by class: the reflective constructor call's method handles are shared by
             // every constructor taking a byte[], so one made now serves the real entry
             construct(byClass(WarmEntry.class, new byte[0]));
-            readEntryHeader(sampleEntryFrame());
+            readEntryHeader(entryFrame("warm-up", Wire.ENTRY_BY_CLASS, new byte[0]));
         } catch (RuntimeException | IOException | ReflectiveOperationException e) {
             // warming up is an optimisation: the real entry will report any real problem
         }
@@ -330,13 +330,16 @@ public final class ChildMain {
         }
     }
 
-    /** An entry frame as {@code ChildJvm.handOver} writes it, for the warm-up to read. */
-    private static byte[] sampleEntryFrame() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    /** An {@link Wire#ENTRY} frame, as {@link #readEntryHeader} reads it: the child's name, the encoding, the entry. */
+    static byte[] entryFrame(String name, byte kind, byte[] encoded) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length + 64);
         try (java.io.DataOutputStream data = new java.io.DataOutputStream(bytes)) {
-            data.writeUTF("warm-up");
-            data.writeByte(Wire.ENTRY_BY_CLASS);
-            data.writeInt(0);
+            data.writeUTF(name);
+            data.writeByte(kind);
+            data.writeInt(encoded.length);
+            data.write(encoded);
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
         }
         return bytes.toByteArray();
     }

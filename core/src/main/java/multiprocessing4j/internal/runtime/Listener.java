@@ -83,13 +83,9 @@ final class Listener {
      */
     private record Fifos(Path up, Path down, FileChannel upBoth, FileChannel downBoth, FileChannel upRead) {
         void close() {
-            for (FileChannel c : new FileChannel[]{upRead, upBoth, downBoth}) {
-                try {
-                    c.close(); // a reader blocked in it gets AsynchronousCloseException
-                } catch (IOException ignored) {
-                    // nothing left to release
-                }
-            }
+            closeQuietly(upRead); // a reader blocked in it gets AsynchronousCloseException
+            closeQuietly(upBoth);
+            closeQuietly(downBoth);
             delete();
         }
 
