@@ -61,6 +61,8 @@ final class JvmWorkerChannel implements WorkerChannel {
     private volatile WorkerProcess process;
     private volatile boolean killRequested;
     private SocketChannel tasks;
+    /** Set (holding the write lock) once INIT was written: the worker's wire is there for control frames. */
+    private boolean wired;
     /** The shared-memory wire, or null: the sockets carry the frames (see {@link WireFormat}). */
     private volatile RingWire rings;
     private final boolean useRings;
@@ -100,11 +102,12 @@ final class JvmWorkerChannel implements WorkerChannel {
         return p == null ? -1 : p.pid();
     }
 
-    /** The process exists; false if the pool killed the worker meanwhile. */
-    boolean started(WorkerProcess process) {
-        this.process = process;
+    /**
+     * Creates the worker's rings, unless the sockets are to carry the frames; false if there are none (the
+     * sockets then carry the frames: the failure is logged once per JVM).
+     */
+    boolean prepareRings() {
         if (useRings && !killRequested) {
-            // while the worker JVM starts, not after it connected
             try {
                 rings = RingWire.create();
             } catch (RuntimeException e) {
@@ -115,7 +118,47 @@ final class JvmWorkerChannel implements WorkerChannel {
                 }
             }
         }
+        return rings != null;
+    }
+
+    /** The rings' segment name, for the worker's entry ({@link #prepareRings} made them). */
+    String ringsName() {
+        return rings.name();
+    }
+
+    /** The process exists; false if the pool killed the worker meanwhile. */
+    boolean started(WorkerProcess process) {
+        this.process = process;
         return !killRequested;
+    }
+
+    /**
+     * The worker was handed its rings (in its entry): sends {@code INIT} ahead (it waits in the rings until the
+     * worker attaches), starts reading, and learns of the worker's end from its process. A worker that was a
+     * ready spare ({@code acceptNow}) is reported as taking tasks at once ({@link WorkerEvents#onAccepting}), so
+     * that its first tasks reach it with its entry rather than one round trip after it.
+     */
+    void attached(byte[] initializer, boolean acceptNow) throws IOException {
+        synchronized (writeLock) {
+            writeInit(initializer);
+        }
+        readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(() -> readRings(null));
+        RingWire r = rings;
+        process.whenGone(r::peerGone);
+        if (acceptNow) {
+            events.onAccepting(this);
+        }
+    }
+
+    private void writeInit(byte[] initializer) throws IOException {
+        int length = initializer == null ? 0 : initializer.length;
+        ensure(WireFormat.HEADER_LENGTH + length);
+        out.putInt(1 + length).put(WireFormat.INIT);
+        if (initializer != null) {
+            out.put(initializer);
+        }
+        write();
+        wired = true;
     }
 
     void connected(SocketChannel tasks, SocketChannel results, byte[] initializer) throws IOException {
@@ -131,13 +174,7 @@ final class JvmWorkerChannel implements WorkerChannel {
                     tasks.write(frame);
                 }
             }
-            int length = initializer == null ? 0 : initializer.length;
-            ensure(WireFormat.HEADER_LENGTH + length);
-            out.putInt(1 + length).put(WireFormat.INIT);
-            if (initializer != null) {
-                out.put(initializer);
-            }
-            write();
+            writeInit(initializer);
         }
         if (rings != null) {
             readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(() -> readRings(results));
@@ -235,18 +272,20 @@ final class JvmWorkerChannel implements WorkerChannel {
      */
     private void readRings(SocketChannel results) {
         RingWire r = rings;
-        Thread.ofVirtual().name(name + "-end").start(() -> {
-            ByteBuffer one = ByteBuffer.allocate(1);
-            try {
-                results.configureBlocking(true);
-                while (results.read(one) >= 0) {
-                    one.clear(); // the worker sends nothing more here: only its end matters
+        if (results != null) {
+            Thread.ofVirtual().name(name + "-end").start(() -> {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                try {
+                    results.configureBlocking(true);
+                    while (results.read(one) >= 0) {
+                        one.clear(); // the worker sends nothing more here: only its end matters
+                    }
+                } catch (IOException closedOrGone) {
+                    // either way, the worker is gone or the channel is over
                 }
-            } catch (IOException closedOrGone) {
-                // either way, the worker is gone or the channel is over
-            }
-            r.peerGone();
-        });
+                r.peerGone();
+            });
+        }
         try (results) {
             while (true) {
                 if (helpers.get() > 0 || lastHelpEnded != 0) {
@@ -515,7 +554,7 @@ final class JvmWorkerChannel implements WorkerChannel {
 
     private void control(byte type, long argument) {
         synchronized (writeLock) {
-            if (tasks == null) {
+            if (!wired) {
                 return;
             }
             ensure(WireFormat.HEADER_LENGTH + 8);

@@ -20,10 +20,18 @@ import multiprocessing4j.internal.runtime.Spares;
 
 /**
  * Starts pool workers as JVMs ({@link WorkerProcess}: the runtime's child JVMs, warm spares included).
- * Each worker connects its two connections back over a Unix-domain socket in a directory only this user can
- * enter, and proves itself with a per-worker secret that reached it over an authenticated channel (never
- * the command line, which other users can read). The pool's own wire starts on this socket rather than the
- * runtime's link, then moves to shared-memory rings (see {@link JvmWorkerChannel} and {@link RingWire}).
+ *
+ * <p>By default the pool and a worker talk through a pair of shared-memory rings ({@link RingWire}), created
+ * before the worker is started: their name travels in the worker's entry over the runtime's authenticated link,
+ * the pool writes {@code INIT} into them at once, and the worker attaches when it runs its entry. There is no
+ * other connection to set up: the worker's death is learnt from the runtime ({@code ChildJvm.gone()}), the pool's
+ * death makes the runtime halt the worker. A worker that was a ready spare takes tasks at once, before its
+ * {@code READY} (see {@link WorkerEvents#onAccepting}): a warm pool's first task reaches the worker with its entry.
+ *
+ * <p>With {@code -Dmp4j.pool.transport=socket}, with {@code -Dmp4j.pool.launcher=direct}, or when no shared
+ * memory can be had, each worker connects two connections back over a Unix-domain socket in a directory only this
+ * user can enter, and proves itself with a per-worker secret that reached it over an authenticated channel (never
+ * the command line, which other users can read); with the direct launcher the frames then move to the rings.
  */
 public final class JvmWorkerLauncher implements WorkerLauncher {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -67,11 +75,43 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return channel;
     }
 
+    private void start(JvmWorkerChannel channel, byte[] initializer) {
+        boolean rings = channel.prepareRings();
+        if (rings && !WorkerProcess.DIRECT) {
+            startOnRings(channel, initializer);
+        } else {
+            startOnSocket(channel, initializer);
+        }
+    }
+
+    private void startOnRings(JvmWorkerChannel channel, byte[] initializer) {
+        WorkerProcess process = null;
+        try {
+            if (closed) {
+                throw new IllegalStateException("the pool is closed");
+            }
+            process = WorkerProcess.startOnRings(jvmOptions, channel.name(), channel.ringsName());
+            if (!channel.started(process)) {
+                process.kill();
+                channel.exited(process, null);
+                return;
+            }
+            channel.attached(initializer, process.wasReady());
+        } catch (Throwable t) {
+            if (process != null) {
+                process.kill();
+                channel.exited(process, t);
+            } else {
+                channel.exited(null, t);
+            }
+        }
+    }
+
     /**
      * The socket lives in a directory of its own, only for as long as the worker takes to connect: a pool
      * killed with SIGKILL leaves nothing behind in the temporary directory unless a worker was starting.
      */
-    private void start(JvmWorkerChannel channel, byte[] initializer) {
+    private void startOnSocket(JvmWorkerChannel channel, byte[] initializer) {
         Path directory;
         try {
             directory = Files.createTempDirectory("mp4j-pool-",

@@ -86,10 +86,12 @@ final class PoolCodec {
     }
 
     /**
-     * This JVM is a pool worker of the runtime: tells the pool over {@code parent} when Fory is warm here, and
-     * hears over it when it is there ({@code poolWarm}: it was already when the pool started this worker).
+     * This JVM is a pool worker of the runtime: hears over {@code parent} when Fory is warm in the pool's JVM
+     * ({@code poolWarm}: it was already when the pool started this worker), and, if {@code tellWhenWarm} (the pool
+     * started this worker cold and waits to hear it), tells the pool when it is warm here. A warm spare taken by a
+     * warm pool does neither: nothing is sent, nothing started, before its first task.
      */
-    static void inWorker(Link parent, boolean poolWarm) {
+    static void inWorker(Link parent, boolean poolWarm, boolean tellWhenWarm) {
         isWorker = true;
         poolReadsFory = poolWarm;
         if (CODEC instanceof WarmingCodec w && !w.isWarm()) {
@@ -97,13 +99,15 @@ final class PoolCodec {
             // task's timeout starts at READY and must not include loading the serialization machinery
             w.prepareJdk();
         }
-        whenWarm(() -> {
-            try {
-                parent.send(FORY_WARM);
-            } catch (LinkClosedException gone) {
-                // the pool is gone: this worker is about to end too
-            }
-        });
+        if (tellWhenWarm) {
+            whenWarm(() -> {
+                try {
+                    parent.send(FORY_WARM);
+                } catch (LinkClosedException gone) {
+                    // the pool is gone: this worker is about to end too
+                }
+            });
+        }
         if (!poolWarm) {
             Thread.ofPlatform().daemon().name("mp4j-pool-codec").start(() -> {
                 try {
@@ -116,19 +120,19 @@ final class PoolCodec {
                 }
             });
         }
-        if (CODEC instanceof WarmingCodec w) {
+        if (CODEC instanceof WarmingCodec w && !w.isWarm()) {
             // a worker that gets no task soon (its pool is idle, or busy with other workers) must warm up too:
             // until it does, its pool's JVM speaks JDK serialization to every worker
             w.warmUpWithin(IDLE_WORKER_WARM_UP_DELAY);
-        }
-        if (CODEC instanceof WarmingCodec w && CurrentProcess.dumpsClassDataAtExit()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    w.stopWarmingUp(Duration.ofSeconds(10));
-                } catch (InterruptedException e) {
-                    // exit now
-                }
-            }, "mp4j-codec-warm-up-wait"));
+            if (CurrentProcess.dumpsClassDataAtExit()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        w.stopWarmingUp(Duration.ofSeconds(10));
+                    } catch (InterruptedException e) {
+                        // exit now
+                    }
+                }, "mp4j-codec-warm-up-wait"));
+            }
         }
     }
 

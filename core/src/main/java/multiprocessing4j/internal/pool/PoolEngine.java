@@ -327,7 +327,7 @@ public final class PoolEngine {
                 task.finished = true;
                 return;
             }
-            if (s.inFlight.peek() == task) {
+            if (s.inFlight.peek() == task && s.running) {
                 if (mayInterrupt) {
                     task.killReason = new CancellationException(task.describe() + " was cancelled");
                     kill = s;
@@ -368,7 +368,10 @@ public final class PoolEngine {
         /** Outcomes collected by the reader thread, delivered after the lock is released. */
         final List<Object> deliveries = new ArrayList<>();
         WorkerChannel channel;
+        /** Takes tasks (see {@link #onAccepting}). */
         boolean ready;
+        /** Said READY: its initializer ran, and the head of {@code inFlight} is running. */
+        boolean running;
         boolean retiring;
         boolean stopSent;
         boolean killed;
@@ -386,13 +389,31 @@ public final class PoolEngine {
         }
 
         @Override
+        public void onAccepting(WorkerChannel worker) {
+            // called by the worker's launching thread, which may write to the worker: no hand-off needed
+            accept(worker, false).forEach(PoolEngine.this::flush);
+        }
+
+        @Override
         public void onReady(WorkerChannel worker) {
+            flushLater(accept(worker, true));
+        }
+
+        /** The worker takes tasks ({@code running}: it said READY); returns who has tasks to send. */
+        private List<Slot> accept(WorkerChannel worker, boolean running) {
             List<Slot> toFlush = new ArrayList<>();
             List<Slot> stop;
             lock.lock();
             try {
                 if (channel == null) {
                     channel = worker;
+                }
+                if (running && !this.running) {
+                    this.running = true;
+                    if (!inFlight.isEmpty()) {
+                        headSince = System.nanoTime(); // sent ahead: its time starts now
+                        changed.signalAll();
+                    }
                 }
                 ready = true;
                 assignLocked(toFlush);
@@ -401,7 +422,7 @@ public final class PoolEngine {
                 lock.unlock();
             }
             stop.forEach(st -> st.channel.stop());
-            flushLater(toFlush);
+            return toFlush;
         }
 
         @Override
@@ -481,6 +502,10 @@ public final class PoolEngine {
                 head = inFlight.poll();
                 if (head != null) {
                     head.slot = null;
+                    if (!running && head.killReason == null && state.compareTo(State.TERMINATING) < 0) {
+                        inFlight.addFirst(head); // sent ahead of READY: it never started, it goes back with the rest
+                        head = null;
+                    }
                 }
                 if (state.compareTo(State.TERMINATING) >= 0) {
                     // terminating: nothing is re-queued; everything this worker held fails with the reason
@@ -496,7 +521,7 @@ public final class PoolEngine {
                         }
                     }
                 }
-                if (!ready && !killed && state.compareTo(State.CLOSING) <= 0 && broken == null) {
+                if (!running && !killed && state.compareTo(State.CLOSING) <= 0 && broken == null) {
                     broken = lastWords != null ? lastWords : new IllegalStateException("worker " + worker.name()
                             + " exited with " + describeExit(exitCode) + " before it was ready");
                     breakage = broken;
@@ -688,8 +713,8 @@ public final class PoolEngine {
                 if (config.taskTimeoutNanos() > 0) {
                     for (Slot s : slots) {
                         Task head = s.inFlight.peek();
-                        if (head == null || s.killed) {
-                            continue;
+                        if (head == null || s.killed || !s.running) {
+                            continue; // not started yet: sent ahead of the worker's READY
                         }
                         long timeout = head.timeoutNanos > 0 ? head.timeoutNanos : config.taskTimeoutNanos();
                         long left = s.headSince + timeout - now;

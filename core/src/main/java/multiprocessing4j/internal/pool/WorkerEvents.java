@@ -2,7 +2,15 @@ package multiprocessing4j.internal.pool;
 
 /** What a worker reports to its pool, from the worker channel's own threads. */
 public interface WorkerEvents {
-    /** The worker ran its initializer and takes tasks. */
+    /**
+     * The worker takes tasks from now on, though it has not said {@code READY} yet: they wait in its wire, behind
+     * its initializer. For a worker that will run them within milliseconds (a ready spare that was handed its
+     * entry), so that its first tasks travel with its start rather than after it. {@link #onReady} follows (or
+     * {@link #onExit}: then none of the tasks it was sent had started).
+     */
+    void onAccepting(WorkerChannel worker);
+
+    /** The worker ran its initializer and takes tasks; the first task it was sent, if any, starts now. */
     void onReady(WorkerChannel worker);
 
     /**

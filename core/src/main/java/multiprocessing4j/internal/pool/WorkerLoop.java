@@ -15,8 +15,9 @@ import multiprocessing4j.internal.codec.Codec;
  * What a worker JVM does: reads tasks, runs them one after another in the order received, and writes
  * each result before starting the next task (see {@link WireFormat}). After a task it spins briefly for
  * the next one before it blocks, so that a stream of short tasks never pays a wake-up. The frames come and go
- * on the two sockets, or, when the pool's first frame is {@code RINGS}, on the shared-memory rings it names
- * ({@link RingWire}), whose end this worker closes when it is done.
+ * on the shared-memory rings the worker was given ({@link RingWire}), or on the two sockets, or, when the pool's
+ * first frame on them is {@code RINGS}, on the rings it names. The worker closes its end of the rings when it is
+ * done.
  *
  * <p>A task that throws fails alone. A {@link VirtualMachineError} ({@code OutOfMemoryError},
  * {@code StackOverflowError}) leaves the JVM in doubt: the worker reports it ({@code DYING}) and halts,
@@ -33,9 +34,10 @@ final class WorkerLoop {
     }
 
     private final Codec codec = PoolCodec.codec();
+    /** The sockets, or null: the rings only. */
     private final FrameReader in;
     private final SocketChannel out;
-    /** The rings the pool moved the conversation to (its first frame said so), or null: the sockets. */
+    /** The rings the conversation travels on, or null: the sockets. */
     private RingWire rings;
     private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -44,10 +46,18 @@ final class WorkerLoop {
     private final FunctionCache<Object> functions = new FunctionCache<>();
     private boolean stopping;
 
+    /** A worker on the pool's two sockets; the pool's first frame may move it to rings ({@code RINGS}). */
     WorkerLoop(SocketChannel tasks, SocketChannel results) throws IOException {
         this.in = new FrameReader(tasks);
         this.out = results;
         results.configureBlocking(true);
+    }
+
+    /** A worker on the pool's rings, attached already; the loop closes them. */
+    WorkerLoop(RingWire rings) {
+        this.in = null;
+        this.out = null;
+        this.rings = rings;
     }
 
     /**
@@ -65,8 +75,8 @@ final class WorkerLoop {
     }
 
     private int converse() throws IOException {
-        ByteBuffer frame = in.next(0);
-        if (frame != null && frame.get(frame.position()) == WireFormat.RINGS) {
+        ByteBuffer frame = rings != null ? rings.next() : in.next(0);
+        if (in != null && frame != null && frame.get(frame.position()) == WireFormat.RINGS) {
             frame.get();
             byte[] name = new byte[frame.remaining()];
             frame.get(name);

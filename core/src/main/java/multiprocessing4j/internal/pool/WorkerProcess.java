@@ -40,6 +40,17 @@ abstract class WorkerProcess {
     abstract Integer exitCode(long millis) throws InterruptedException;
 
     /**
+     * Whether it was a warm spare, ready, when it was handed the worker's entry: it runs the entry within
+     * milliseconds, so its pool may send tasks ahead of its {@code READY} without their timeouts suffering.
+     */
+    boolean wasReady() {
+        return false;
+    }
+
+    /** Runs {@code action} once the process is known to be gone (at once if it is). */
+    abstract void whenGone(Runnable action);
+
+    /**
      * The heap a worker starts with unless the pool's JVM options size the heap or choose a collector: 40 MB,
      * 32 MB of it young. A child JVM's own defaults (8 MB, a 2.7 MB young generation) keep an idle child small,
      * but a worker decoding a map chunk of 125,000 values then collects every few hundred microseconds and
@@ -77,21 +88,31 @@ abstract class WorkerProcess {
         return new JvmSpec(options, Map.of(), null);
     }
 
+    /** A worker that connects to the pool's {@code socket} with {@code secret}: {@link Direct}, or a runtime child. */
     static WorkerProcess start(List<String> jvmOptions, String name, Path socket, byte[] secret) throws IOException {
-        return DIRECT ? new Direct(workerOptions(jvmOptions), name, socket, secret) : new Runtime(jvmOptions, name, socket, secret);
+        return DIRECT ? new Direct(workerOptions(jvmOptions), name, socket, secret)
+                : new Runtime(jvmOptions, name, null, socket.toString(), secret);
+    }
+
+    /** A runtime child that works on the pool's {@code rings} (their segment's name) and has no other connection. */
+    static WorkerProcess startOnRings(List<String> jvmOptions, String name, String rings) throws IOException {
+        return new Runtime(jvmOptions, name, rings, null, null);
     }
 
     private static final class Runtime extends WorkerProcess {
         private final ChildJvm jvm;
+        private final boolean wasReady;
 
-        Runtime(List<String> jvmOptions, String name, Path socket, byte[] secret) throws IOException {
+        Runtime(List<String> jvmOptions, String name, String rings, String socket, byte[] secret) throws IOException {
             // A ready spare is welcome, but taking it must not start another JVM next to the pool's own
             // (measured: a 2-worker executor demo went from a 1.2x speed-up to 0.7-0.97x).
             jvm = ChildJvm.obtainWithoutReplenishing(spec(jvmOptions));
+            wasReady = jvm.isReady();
             boolean poolWarm = PoolCodec.isWarm();
             Runnable foryWarmThere = jvm.warmedUp() ? null : PoolCodec.coldWorkerStarted();
             // not serialized: the worker constructs its entry (see ChildJvm.handOver)
-            jvm.handOver(name, WorkerEntry.class, new WorkerEntry(socket.toString(), secret, poolWarm).toBytes(), true,
+            jvm.handOver(name, WorkerEntry.class,
+                    new WorkerEntry(rings, socket, secret, poolWarm, foryWarmThere != null).toBytes(), true,
                     Output.INHERIT, Output.INHERIT);
             if (foryWarmThere != null || !poolWarm) {
                 Thread.ofVirtual().name(name + "-codec").start(() -> exchangeCodecNews(poolWarm, foryWarmThere));
@@ -129,6 +150,16 @@ abstract class WorkerProcess {
                     foryWarmThere.run();
                 }
             }
+        }
+
+        @Override
+        boolean wasReady() {
+            return wasReady;
+        }
+
+        @Override
+        void whenGone(Runnable action) {
+            jvm.gone().thenRun(action);
         }
 
         @Override
@@ -200,6 +231,11 @@ abstract class WorkerProcess {
                     // the worker is gone
                 }
             });
+        }
+
+        @Override
+        void whenGone(Runnable action) {
+            process.onExit().thenRun(action);
         }
 
         @Override

@@ -1,15 +1,8 @@
 package multiprocessing4j.internal.pool;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
+import java.lang.reflect.Constructor;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 import multiprocessing4j.SerializableCallable;
@@ -21,12 +14,12 @@ import multiprocessing4j.SerializableCallable;
  * ≈ 8 ms, creating the worker's loop ≈ 4 ms, decoding and running the first task and sending its result more,
  * of a pool's ≈ 30-40 ms from creation to first result.
  *
- * <p>The conversation is a real {@link WorkerLoop} on a thread of its own, over a pair of sockets (in a {@code 0700}
- * directory, removed as soon as both are connected) and a pair of rings (created here; the loop unlinks their name
- * when it attaches, as a worker does), with this class playing the pool: {@code RINGS}, {@code INIT}, one
- * {@code TASKS} frame with a task, {@code STOP}. Nothing of it reaches a pool, nothing is left behind, and it
- * gives up after {@value #WARM_UP_SECONDS} s (the spare is then merely less warm). The rings make sure the tree's
- * segment tracker runs, as a pool's own rings would.
+ * <p>The conversation is a real {@link WorkerLoop} on a thread of its own, on a pair of rings (created here and
+ * attached as a worker attaches: the loop's end unlinks their name), with this class playing the pool:
+ * {@code INIT}, one {@code TASKS} frame with a task, {@code STOP}. The worker's entry is constructed once too, as
+ * the runtime constructs it (reflectively: its constructor's first call costs about a millisecond). Nothing of it
+ * reaches a pool, nothing is left behind, and it gives up after {@value #WARM_UP_SECONDS} s (the spare is then
+ * merely less warm). The rings make sure the tree's segment tracker runs, as a pool's own rings would.
  */
 final class WorkerWarmUp implements Runnable {
     private static final long WARM_UP_SECONDS = 10;
@@ -38,53 +31,18 @@ final class WorkerWarmUp implements Runnable {
     public void run() {
         try {
             warmUp();
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException | ReflectiveOperationException e) {
             // an optimisation only: a real worker meets whatever is really wrong here, and says so
         }
     }
 
     /** The warm-up itself, failures included (for tests). */
-    static void warmUp() throws IOException, InterruptedException {
-        Path directory = Files.createTempDirectory("mp4j-warm-up-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path socket = directory.resolve("s");
-        // should this JVM exit during the warm-up (its parent closed it): deleted in reverse order, socket first
-        directory.toFile().deleteOnExit();
-        socket.toFile().deleteOnExit();
-        SocketChannel workerTasks = null;
-        SocketChannel workerResults = null;
-        SocketChannel poolTasks = null;
-        SocketChannel poolResults = null;
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            workerTasks = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-            poolTasks = server.accept();
-            workerResults = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-            poolResults = server.accept();
-            Files.delete(socket);
-            Files.delete(directory);
-            converse(workerTasks, workerResults, poolTasks);
-        } finally {
-            for (SocketChannel c : new SocketChannel[]{workerTasks, workerResults, poolTasks, poolResults}) {
-                if (c != null) {
-                    c.close();
-                }
-            }
-            Files.deleteIfExists(socket);
-            Files.deleteIfExists(directory);
-        }
-    }
-
-    private static void converse(SocketChannel workerTasks, SocketChannel workerResults, SocketChannel poolTasks)
-            throws IOException, InterruptedException {
+    static void warmUp() throws IOException, InterruptedException, ReflectiveOperationException {
+        Constructor<WorkerEntry> entry = WorkerEntry.class.getDeclaredConstructor(byte[].class);
+        entry.setAccessible(true);
+        entry.newInstance((Object) new WorkerEntry("warm-up", null, null, true, false).toBytes());
         try (RingWire pool = RingWire.create()) {
-            byte[] name = pool.name().getBytes(StandardCharsets.UTF_8);
-            ByteBuffer rings = ByteBuffer.allocate(WireFormat.HEADER_LENGTH + name.length);
-            rings.putInt(1 + name.length).put(WireFormat.RINGS).put(name).flip();
-            while (rings.hasRemaining()) {
-                poolTasks.write(rings);
-            }
-            WorkerLoop loop = new WorkerLoop(workerTasks, workerResults);
+            WorkerLoop loop = new WorkerLoop(RingWire.attach(pool.name()));
             int[] status = {-1};
             Thread worker = Thread.ofPlatform().daemon().name("mp4j-worker-warm-up").start(() -> {
                 try {

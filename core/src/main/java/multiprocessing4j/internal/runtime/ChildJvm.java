@@ -62,6 +62,7 @@ public final class ChildJvm implements AutoCloseable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> linkEnded = new CompletableFuture<>();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
     private volatile Link link;
     private volatile boolean daemon = true;
     private volatile String name;
@@ -311,6 +312,15 @@ public final class ChildJvm implements AutoCloseable {
         return exit;
     }
 
+    /**
+     * Completes as soon as the child is known to be gone, well before {@link #exit()} (which also waits for its
+     * output): when its link ends (the kernel closes the child's end however it dies) or its process is seen to
+     * exit, whichever comes first. Also completes when this side closes the link.
+     */
+    public CompletableFuture<Void> gone() {
+        return gone;
+    }
+
     /** The exception the entry threw, once it was reported. */
     public Optional<RemoteException> failure() {
         return Optional.ofNullable(failure);
@@ -394,6 +404,7 @@ public final class ChildJvm implements AutoCloseable {
             @Override
             public void closed(IOException failure) {
                 linkEnded.complete(null);
+                gone.complete(null);
             }
         }, "mp4j-link-" + pid());
         link = l; // before the first frame is read: READY's handler sends the entry over it
@@ -420,6 +431,7 @@ public final class ChildJvm implements AutoCloseable {
                 interrupted = true; // nobody interrupts this thread on purpose: the exit must still be seen
             }
         }
+        gone.complete(null);
         Listener.get().forget(launchId); // it died before connecting: nobody may use its secret now
         ready.completeExceptionally(new IllegalStateException(
                 "child JVM " + pid() + " exited with status " + process.exitValue() + " before it was ready"
