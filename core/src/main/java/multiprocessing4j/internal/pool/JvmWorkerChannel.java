@@ -139,12 +139,12 @@ final class JvmWorkerChannel implements WorkerChannel {
      * that its first tasks reach it with its entry rather than one round trip after it.
      */
     void attached(byte[] initializer, boolean acceptNow) throws IOException {
+        // first: an INIT larger than the ring waits for the worker to read, and must fail if it dies instead
+        process.whenGone(rings::peerGone);
         synchronized (writeLock) {
             writeInit(initializer);
         }
         readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(() -> readRings(null));
-        RingWire r = rings;
-        process.whenGone(r::peerGone);
         if (acceptNow) {
             events.onAccepting(this);
         }

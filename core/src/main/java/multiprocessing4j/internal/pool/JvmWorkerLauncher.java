@@ -76,7 +76,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     }
 
     private void start(JvmWorkerChannel channel, byte[] initializer) {
-        boolean rings = channel.prepareRings();
+        boolean rings = channel.prepareRings(); // with the direct launcher, the socket's first frame names them
         if (rings && !WorkerProcess.DIRECT) {
             startOnRings(channel, initializer);
         } else {

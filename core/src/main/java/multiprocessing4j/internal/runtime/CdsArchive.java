@@ -24,7 +24,10 @@ import java.util.List;
  * classes directory on it (an IDE, {@code mvn test}) the dump fails, and with {@code AutoCreateSharedArchive}
  * it would be retried at every child's exit, ≈ +150 ms each. Only one child per key dumps at a time (a lock
  * file, stale after {@value #LOCK_STALE_SECONDS} s): concurrent dumps of one file are not something the JVM
- * promises to survive. CDS messages are switched off in children ({@code -Xlog:cds*=off}): an unusable
+ * promises to survive. A dumper that ends without an archive (killed: a pool closing kills its workers still
+ * starting, a timeout kills a task's) frees the lock at once ({@link #dumperExited}), so that the next child
+ * dumps instead: else every child would start without the archive for a minute, and a program that only ever
+ * runs pools might never get one. CDS messages are switched off in children ({@code -Xlog:cds*=off}): an unusable
  * archive only means a slower start, never output in the user's stream.
  *
  * <p>Off with {@code -Dmp4j.cds=false}; the directory is {@code -Dmp4j.cache.dir}, else
@@ -35,6 +38,8 @@ final class CdsArchive {
     static final String CACHE_DIR_PROPERTY = "mp4j.cache.dir";
     private static final long LOCK_STALE_SECONDS = 60;
     private static final String QUIET = "-Xlog:cds*=off";
+    private static final String DUMP = "-XX:+AutoCreateSharedArchive";
+    private static final String ARCHIVE = "-XX:SharedArchiveFile=";
 
     private CdsArchive() {
     }
@@ -57,10 +62,10 @@ final class CdsArchive {
         }
         Path archive = dir.resolve(key(before, user, cp) + ".jsa");
         if (Files.isRegularFile(archive)) {
-            return List.of("-XX:SharedArchiveFile=" + archive, QUIET);
+            return List.of(ARCHIVE + archive, QUIET);
         }
         return tryLock(dir.resolve(archive.getFileName() + ".lock"))
-                ? List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive", QUIET)
+                ? List.of(ARCHIVE + archive, DUMP, QUIET)
                 : List.of();
     }
 
@@ -78,6 +83,34 @@ final class CdsArchive {
             return Files.createDirectories(dir.resolve("cds"));
         } catch (IOException | SecurityException e) {
             return null; // no cache: children start without the archive
+        }
+    }
+
+    /** The archive a child launched with {@code command} is to dump at its exit, or null if it dumps none. */
+    static Path dumpTarget(List<String> command) {
+        if (!command.contains(DUMP)) {
+            return null;
+        }
+        for (String option : command) {
+            if (option.startsWith(ARCHIVE)) {
+                return Path.of(option.substring(ARCHIVE.length()));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The child that was to dump {@code archive} has exited: if it left no archive (it was killed, or the dump
+     * failed), its lock is removed so that the next child for the key dumps. Harmless if the lock is gone.
+     */
+    static void dumperExited(Path archive) {
+        if (Files.isRegularFile(archive)) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(archive.resolveSibling(archive.getFileName() + ".lock"));
+        } catch (IOException e) {
+            // the lock goes stale in a minute instead
         }
     }
 

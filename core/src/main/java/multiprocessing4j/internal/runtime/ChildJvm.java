@@ -57,6 +57,8 @@ public final class ChildJvm implements AutoCloseable {
     /** Whether it was launched to warm up (a spare, a worker): then its system codec is ready when the entry comes. */
     private final boolean warm;
     private final Process process;
+    /** The class-data archive this child dumps at its exit, or null ({@link CdsArchive}). */
+    private final java.nio.file.Path dumpsArchive;
     private final OutputPump stdout;
     private final OutputPump stderr;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -79,10 +81,18 @@ public final class ChildJvm implements AutoCloseable {
         byte[] secret = new byte[Wire.SECRET_LENGTH];
         RANDOM.nextBytes(secret);
         ProcessBuilder pb = Launcher.processBuilder(spec);
+        this.dumpsArchive = CdsArchive.dumpTarget(pb.command());
         Process p;
         synchronized (Children.class) { // a shutdown in progress must see this child, or it must not start
-            Children.checkNotShuttingDown();
-            p = pb.start();
+            try {
+                Children.checkNotShuttingDown();
+                p = pb.start();
+            } catch (IOException | RuntimeException e) {
+                if (dumpsArchive != null) {
+                    CdsArchive.dumperExited(dumpsArchive); // it never ran: the next child dumps
+                }
+                throw e;
+            }
             this.process = p;
             Children.register(this);
         }
@@ -432,6 +442,9 @@ public final class ChildJvm implements AutoCloseable {
             }
         }
         gone.complete(null);
+        if (dumpsArchive != null) {
+            CdsArchive.dumperExited(dumpsArchive);
+        }
         Listener.get().forget(launchId); // it died before connecting: nobody may use its secret now
         ready.completeExceptionally(new IllegalStateException(
                 "child JVM " + pid() + " exited with status " + process.exitValue() + " before it was ready"
