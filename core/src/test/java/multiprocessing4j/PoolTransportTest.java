@@ -86,6 +86,44 @@ class PoolTransportTest {
             assertEquals(1, pool.apply(() -> 1), "the wire goes on after it");
             long worker = pool.workerPids().get(0);
             assertEquals(transport.equals("shm"), mapsAnUnlinkedSegment(worker), "the worker's wire is " + transport);
+            // (with the runtime's link on a socket, or the direct launcher's workers, there are sockets anyway)
+            if (!"socket".equals(System.getProperty("mp4j.link")) && !"direct".equals(System.getProperty("mp4j.pool.launcher"))) {
+                assertEquals(transport.equals("socket"), holdsASocket(worker),
+                        "a worker on the rings has no connection to its pool but the runtime's link (FIFOs)");
+            }
+        }
+    }
+
+    /** Whether the process has a socket open. */
+    static boolean holdsASocket(long pid) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shm", "socket"})
+    void anInitializerLargerThanTheRingsReachesEveryWorker(String transport) {
+        // given: an initializer carrying 1 MiB, four times a ring (its INIT is written before the worker attaches)
+        byte[] big = pattern(1 << 20);
+        long expected = checksum(big);
+        use(transport);
+        try (ProcessPool pool = ProcessPool.builder().processes(2)
+                .initializer(() -> System.setProperty("mp4j.test.big", Long.toString(checksum(big)))).build()) {
+            // then: each worker ran it whole before its tasks
+            List<String> seen = pool.map(x -> {
+                PoolFaultsTest.sleep(50);
+                return System.getProperty("mp4j.test.big");
+            }, List.of(1, 2, 3, 4), 1);
+            assertEquals(List.of(expected, expected, expected, expected), seen.stream().map(Long::parseLong).toList());
         }
     }
 

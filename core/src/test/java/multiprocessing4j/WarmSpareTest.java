@@ -113,6 +113,42 @@ class WarmSpareTest {
         }
     }
 
+    /** A pool of one worker with {@code option}, built once its prepared spare is ready. */
+    private static ProcessPool onReadySpare(String option, ProcessPool.Builder builder) throws InterruptedException {
+        ProcessPool.builder().processes(1).jvmOptions(option).prepareSpares();
+        awaitSpare(JvmWorkerLauncher.workerSpec(List.of(option)));
+        return builder.processes(1).jvmOptions(option).build();
+    }
+
+    @Test
+    void aTaskSentToAReadySpareAheadOfItsInitializerIsTimedFromWhenTheInitializerIsDone() throws Exception {
+        // given: a worker on a ready spare takes tasks before it is ready; its initializer takes longer than the timeout
+        String option = "-Dmp4j.test.spare=ahead-timeout";
+        try (ProcessPool pool = onReadySpare(option, ProcessPool.builder().taskTimeout(Duration.ofSeconds(1))
+                .initializer(() -> PoolFaultsTest.sleep(2_000)))) {
+            // then: the task does not time out while the initializer runs
+            assertEquals(7, pool.apply(() -> 7));
+        }
+    }
+
+    @Test
+    void tasksSentToAReadySpareWhoseInitializerThrowsFailWithItsReason() throws Exception {
+        String option = "-Dmp4j.test.spare=ahead-init-fails";
+        try (ProcessPool pool = onReadySpare(option, ProcessPool.builder().initializer(() -> {
+            throw new IllegalStateException("no database");
+        }))) {
+            AsyncResult<Integer> first = pool.applyAsync(() -> 1);
+            AsyncResult<Integer> second = pool.applyAsync(() -> 2);
+            for (AsyncResult<Integer> r : List.of(first, second)) {
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> r.get(WAIT));
+                assertTrue(e.getCause() instanceof java.util.concurrent.RejectedExecutionException
+                        && e.getCause().getCause() != null
+                        && "no database".equals(e.getCause().getCause().getMessage()), "the initializer's reason: " + e);
+            }
+        }
+    }
+
     @Test
     void preparingNoSpareIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Spares.prepare(JvmSpec.DEFAULT, 0));

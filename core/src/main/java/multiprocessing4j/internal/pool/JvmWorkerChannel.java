@@ -15,11 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import multiprocessing4j.internal.codec.Codec;
 
 /**
- * A worker JVM as the pool sees it: the two connections, the process, and the thread reading results.
+ * A worker JVM as the pool sees it: its wire, the process, and the thread reading results.
  *
- * <p><b>The wire.</b> By default the connections only introduce the worker (its secret) and then tell when
- * it is gone: the frames travel through a pair of shared-memory rings ({@link RingWire}), created while the
- * worker JVM starts, whose name is the first frame on the tasks connection. A round trip through the rings
+ * <p><b>The wire.</b> By default the frames travel through a pair of shared-memory rings ({@link RingWire}),
+ * created before the worker JVM is handed its entry, which names them; there is no other connection, and the
+ * worker's end is learnt from its process ({@link WorkerProcess#whenGone}). With the direct launcher two
+ * connections introduce the worker (its secret) and then tell when it is gone, and the rings' name is the first
+ * frame on the tasks connection. A round trip through the rings
  * costs no system call while both sides spin (an {@code apply} or {@code submit().get()} measured 5-7 µs
  * here, against 14-20 µs on the sockets). With
  * {@code -Dmp4j.pool.transport=socket} (read as each worker is launched), or when no shared memory can be
@@ -267,8 +269,9 @@ final class JvmWorkerChannel implements WorkerChannel {
      * The reader thread on the rings. Unlike on a socket it waits for results <em>without</em> the read role
      * (the ring lets one thread wait while another receives), and takes the role only to read what is there:
      * so a helper never has to make it give way, and finds the role free. While callers help, it steps aside
-     * as on the socket, so that the worker's publishing finds no waiter to wake. A second, virtual thread
-     * waits for the worker's socket to end, which happens however the worker's process ends, and wakes it.
+     * as on the socket, so that the worker's publishing finds no waiter to wake. The worker's end wakes it: the
+     * process's ({@link #attached}), or, given the worker's {@code results} socket (the direct launcher), a
+     * second, virtual thread waiting for that socket to end, which happens however the worker's process ends.
      */
     private void readRings(SocketChannel results) {
         RingWire r = rings;

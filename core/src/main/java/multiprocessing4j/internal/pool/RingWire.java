@@ -30,13 +30,15 @@ import multiprocessing4j.internal.shm.SharedSegment;
  * </pre>
  *
  * <p><b>Life of the segment.</b> The pool creates it (a generated {@code mp4j-<rootPid>-} name, so the
- * segment tracker sweeps it should the pool's JVM be killed) and tells the worker its name over the
- * authenticated tasks socket; the worker attaches and unlinks the name at once, so the file exists only
- * while a worker connects. Each side unmaps it when its end of the worker is over; the pool unlinks it too
+ * segment tracker sweeps it should the pool's JVM be killed, and only this user may open it) and tells the
+ * worker its name in the worker's entry, over the runtime's authenticated link (with the direct launcher, over
+ * the authenticated tasks socket); the worker attaches and unlinks the name at once, so the file exists only
+ * while a worker starts. Each side unmaps it when its end of the worker is over; the pool unlinks it too
  * then, in case the worker never attached.
  *
- * <p><b>Ends.</b> The worker's death is learnt from its socket's end of stream (the kernel closes it
- * however the worker died), and passed on with {@link #peerGone()}: a reader waiting on the results ring
+ * <p><b>Ends.</b> The worker's death is learnt from the runtime (its link's end, which the kernel closes
+ * however the worker died: {@code ChildJvm.gone()}), or from its socket's end of stream with the direct launcher,
+ * and passed on with {@link #peerGone()}: a reader waiting on the results ring
  * wakes, reads every result the worker published, then meets the end; a sender waiting for room fails.
  * The rings' own liveness checks (every {@value SpscRing#LIVENESS_CHECK_MILLIS} ms) are the backstop, and
  * the worker's only way to see the pool die (besides the runtime's parent watch, which halts it).
@@ -240,7 +242,7 @@ final class RingWire implements AutoCloseable {
     }
 
     /**
-     * The other end's process is gone (its socket ended): wakes a reader, which then gets every frame it sent
+     * The other end's process is gone: wakes a reader, which then gets every frame it sent
      * and the end, and makes sends fail rather than wait for room. Thread-safe; harmless after {@link #close}.
      */
     synchronized void peerGone() {

@@ -1,18 +1,21 @@
 package multiprocessing4j.internal.pool;
 
 /**
- * The frames a pool and its workers exchange, written down once. Two Unix-domain stream connections per
- * worker: <em>tasks</em> (pool → worker) and <em>results</em> (worker → pool), so that each end reads one
- * and writes the other and neither ever waits on its own peer's writes. By default the pool's first frame
- * is {@code RINGS}: from then on the frames travel, in the same directions, through two shared-memory rings
- * ({@link RingWire}; each ring message is one frame without its length), and the sockets only tell each
- * side when the other one's process is gone.
+ * The frames a pool and its workers exchange, written down once. By default they travel through a pair of
+ * shared-memory rings ({@link RingWire}; each ring message is one frame without its length): <em>tasks</em>
+ * (pool → worker) and <em>results</em> (worker → pool), so that each end reads one and writes the other and
+ * neither ever waits on its own peer's writes. The worker learns the rings' name from its entry
+ * ({@link WorkerEntry}), and the pool writes {@code INIT} (and, to a ready spare, the first tasks) before the
+ * worker has even attached. With socket transport, or the direct launcher, the same frames travel on two
+ * Unix-domain stream connections in the same directions; with the direct launcher the pool's first frame is
+ * {@code RINGS}, and from then on the frames travel in the rings it names while the sockets only tell each side
+ * when the other one's process is gone.
  *
  * <p>Every frame: {@code int length} (of what follows, big-endian) then {@code byte type} then the body.
  *
  * <pre>
- * pool → worker (tasks connection)
- *   RINGS   segment name, UTF-8                                          first frame, if any: go on in its rings
+ * pool → worker (tasks ring or connection)
+ *   RINGS   segment name, UTF-8                                          first frame on a socket, if any: go on in its rings
  *   INIT    byte[] initializer (length 0: none)                         first frame (after RINGS), exactly once
  *   TASKS   int count, then count times:
  *             long taskId, byte kind, long fnId, int fnLength, fn bytes, int argLength, arg bytes
@@ -20,7 +23,7 @@ package multiprocessing4j.internal.pool;
  *   CANCEL  long taskId                                                  skip it if not started yet
  *   STOP    (empty)                                                      finish what was sent, then exit 0
  *
- * worker → pool (results connection)
+ * worker → pool (results ring or connection)
  *   READY        long pid                                                initializer ran
  *   INIT_FAILED  RemoteFailure bytes                                     initializer threw; the worker exits
  *   RESULT       long taskId, byte status, int length, bytes            one per task, sent as soon as it ends

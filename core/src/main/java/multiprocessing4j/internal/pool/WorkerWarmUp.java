@@ -10,9 +10,9 @@ import multiprocessing4j.SerializableCallable;
 /**
  * What a spare made for pool workers runs while it warms up ({@code JvmSpec.warmUpOption}, named in
  * {@link WorkerProcess#spec}): a worker's first conversation, once, so that a pool created from ready spares does
- * not pay for it. Measured in a ready spare, the first time: attaching to the rings and reading the first frame
- * ≈ 8 ms, creating the worker's loop ≈ 4 ms, decoding and running the first task and sending its result more,
- * of a pool's ≈ 30-40 ms from creation to first result.
+ * not pay for it. Measured in a ready spare without it, the first time: attaching to the rings and reading the
+ * first frame ≈ 8 ms, creating the worker's loop ≈ 4 ms, decoding and running the first task and sending its
+ * result more, of a pool's ≈ 30-40 ms from creation to first result.
  *
  * <p>The conversation is a real {@link WorkerLoop} on a thread of its own, on a pair of rings (created here and
  * attached as a worker attaches: the loop's end unlinks their name), with this class playing the pool:
