@@ -71,26 +71,33 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     @Override
     public WorkerChannel launch(String name, byte[] initializer, WorkerEvents events) {
         JvmWorkerChannel channel = new JvmWorkerChannel(name, events);
-        Thread.ofPlatform().daemon().name(name + "-start").start(() -> start(channel, initializer));
+        // here, not on the thread: before this returns, the pool's codec must know whether the worker is cold
+        WorkerProcess.Reservation jvm = WorkerProcess.reserve(jvmOptions);
+        try {
+            Thread.ofPlatform().daemon().name(name + "-start").start(() -> start(channel, initializer, jvm));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            jvm.cancel();
+            throw e;
+        }
         return channel;
     }
 
-    private void start(JvmWorkerChannel channel, byte[] initializer) {
+    private void start(JvmWorkerChannel channel, byte[] initializer, WorkerProcess.Reservation jvm) {
         boolean rings = channel.prepareRings(); // with the direct launcher, the socket's first frame names them
         if (rings && !WorkerProcess.DIRECT) {
-            startOnRings(channel, initializer);
+            startOnRings(channel, initializer, jvm);
         } else {
-            startOnSocket(channel, initializer);
+            startOnSocket(channel, initializer, jvm);
         }
     }
 
-    private void startOnRings(JvmWorkerChannel channel, byte[] initializer) {
+    private void startOnRings(JvmWorkerChannel channel, byte[] initializer, WorkerProcess.Reservation jvm) {
         WorkerProcess process = null;
         try {
             if (closed) {
                 throw new IllegalStateException("the pool is closed");
             }
-            process = WorkerProcess.startOnRings(jvmOptions, channel.name(), channel.ringsName());
+            process = WorkerProcess.startOnRings(jvmOptions, channel.name(), jvm, channel.ringsName());
             if (!channel.started(process)) {
                 process.kill();
                 channel.exited(process, null);
@@ -102,6 +109,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
                 process.kill();
                 channel.exited(process, t);
             } else {
+                jvm.cancel(); // nothing took it
                 channel.exited(null, t);
             }
         }
@@ -111,12 +119,13 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
      * The socket lives in a directory of its own, only for as long as the worker takes to connect: a pool
      * killed with SIGKILL leaves nothing behind in the temporary directory unless a worker was starting.
      */
-    private void startOnSocket(JvmWorkerChannel channel, byte[] initializer) {
+    private void startOnSocket(JvmWorkerChannel channel, byte[] initializer, WorkerProcess.Reservation jvm) {
         Path directory;
         try {
             directory = Files.createTempDirectory("mp4j-pool-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
+            jvm.cancel();
             channel.exited(null, new IllegalStateException("cannot create a socket directory in "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e));
             return;
@@ -133,7 +142,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             server.bind(UnixDomainSocketAddress.of(socket));
             byte[] secret = new byte[WireFormat.SECRET_LENGTH];
             RANDOM.nextBytes(secret);
-            process = WorkerProcess.start(jvmOptions, channel.name(), socket, secret);
+            process = WorkerProcess.start(jvmOptions, channel.name(), jvm, socket, secret);
             if (!channel.started(process)) {
                 process.kill();
                 channel.exited(process, null);
@@ -178,6 +187,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
                 process.kill();
                 channel.exited(process, t);
             } else {
+                jvm.cancel(); // nothing took it
                 channel.exited(null, t);
             }
         }

@@ -88,32 +88,87 @@ abstract class WorkerProcess {
         return new JvmSpec(options, Map.of(), null);
     }
 
+    /**
+     * The JVM a worker of the runtime will run in, chosen in the pool's own thread as the worker is launched (the
+     * JVM itself is started, if need be, on the launcher's thread). Chosen that early because the pool's codec
+     * must know of a cold worker before it encodes any task that worker may get: a pool whose JVM's Fory is warm
+     * speaks Fory unless a worker is cold ({@link PoolCodec#coldWorkerStarted}), and a cold worker handed Fory
+     * bytes builds Fory before it can read its first task (≈ 80-100 ms of a cold pool's start, measured).
+     * Whoever takes a reservation either starts a worker with it or {@linkplain #cancel cancels} it.
+     */
+    static final class Reservation {
+        /** The spare to hand the worker's entry, or null: launch a JVM. */
+        private final ChildJvm spare;
+        /** For a JVM whose Fory is cold: says it is warm (or gone); null for a warm spare. */
+        private final Runnable foryWarmThere;
+
+        private Reservation(ChildJvm spare, Runnable foryWarmThere) {
+            this.spare = spare;
+            this.foryWarmThere = foryWarmThere;
+        }
+
+        /** Gives the JVM back: the spare is closed, the cold worker forgotten. Harmless when repeated. */
+        void cancel() {
+            if (spare != null) {
+                spare.close();
+            }
+            if (foryWarmThere != null) {
+                foryWarmThere.run();
+            }
+        }
+    }
+
+    /** Chooses the JVM of a worker about to be launched (see {@link Reservation}); never blocks. */
+    static Reservation reserve(List<String> jvmOptions) {
+        if (DIRECT) {
+            return new Reservation(null, null);
+        }
+        ChildJvm spare = ChildJvm.takeSpare(spec(jvmOptions));
+        return new Reservation(spare, spare != null && spare.warmedUp() ? null : PoolCodec.coldWorkerStarted());
+    }
+
     /** A worker that connects to the pool's {@code socket} with {@code secret}: {@link Direct}, or a runtime child. */
-    static WorkerProcess start(List<String> jvmOptions, String name, Path socket, byte[] secret) throws IOException {
+    static WorkerProcess start(List<String> jvmOptions, String name, Reservation jvm, Path socket, byte[] secret)
+            throws IOException {
         return DIRECT ? new Direct(workerOptions(jvmOptions), name, socket, secret)
-                : new Runtime(jvmOptions, name, null, socket.toString(), secret);
+                : new Runtime(jvmOptions, name, jvm, null, socket.toString(), secret);
     }
 
     /** A runtime child that works on the pool's {@code rings} (their segment's name) and has no other connection. */
-    static WorkerProcess startOnRings(List<String> jvmOptions, String name, String rings) throws IOException {
-        return new Runtime(jvmOptions, name, rings, null, null);
+    static WorkerProcess startOnRings(List<String> jvmOptions, String name, Reservation jvm, String rings)
+            throws IOException {
+        return new Runtime(jvmOptions, name, jvm, rings, null, null);
     }
 
     private static final class Runtime extends WorkerProcess {
         private final ChildJvm jvm;
         private final boolean wasReady;
 
-        Runtime(List<String> jvmOptions, String name, String rings, String socket, byte[] secret) throws IOException {
-            // A ready spare is welcome, but taking it must not start another JVM next to the pool's own
-            // (measured: a 2-worker executor demo went from a 1.2x speed-up to 0.7-0.97x).
-            jvm = ChildJvm.obtainWithoutReplenishing(spec(jvmOptions));
+        Runtime(List<String> jvmOptions, String name, Reservation reserved, String rings, String socket, byte[] secret)
+                throws IOException {
+            Runnable foryWarmThere = reserved.foryWarmThere;
+            try {
+                // A ready spare is welcome, but taking it must not start another JVM next to the pool's own
+                // (measured: a 2-worker executor demo went from a 1.2x speed-up to 0.7-0.97x).
+                jvm = reserved.spare != null ? reserved.spare : ChildJvm.launchCold(spec(jvmOptions));
+            } catch (IOException | RuntimeException e) {
+                reserved.cancel();
+                throw e;
+            }
             wasReady = jvm.isReady();
             boolean poolWarm = PoolCodec.isWarm();
-            Runnable foryWarmThere = jvm.warmedUp() ? null : PoolCodec.coldWorkerStarted();
-            // not serialized: the worker constructs its entry (see ChildJvm.handOver)
-            jvm.handOver(name, WorkerEntry.class,
-                    new WorkerEntry(rings, socket, secret, poolWarm, foryWarmThere != null).toBytes(), true,
-                    Output.INHERIT, Output.INHERIT);
+            try {
+                // not serialized: the worker constructs its entry (see ChildJvm.handOver)
+                jvm.handOver(name, WorkerEntry.class,
+                        new WorkerEntry(rings, socket, secret, poolWarm, foryWarmThere != null).toBytes(), true,
+                        Output.INHERIT, Output.INHERIT);
+            } catch (RuntimeException e) {
+                jvm.kill();
+                if (foryWarmThere != null) {
+                    foryWarmThere.run();
+                }
+                throw e;
+            }
             if (foryWarmThere != null || !poolWarm) {
                 Thread.ofVirtual().name(name + "-codec").start(() -> exchangeCodecNews(poolWarm, foryWarmThere));
             }

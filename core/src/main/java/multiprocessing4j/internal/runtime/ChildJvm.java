@@ -137,7 +137,7 @@ public final class ChildJvm implements AutoCloseable {
      * Launches a child JVM that gets its entry at once: it skips the spare's warm-up (the futex link, the
      * codec's sample round trips), since its entry will load what it needs and the rest would only delay it.
      */
-    static ChildJvm launchCold(JvmSpec spec) throws IOException {
+    public static ChildJvm launchCold(JvmSpec spec) throws IOException {
         return new ChildJvm(spec, false);
     }
 
@@ -160,13 +160,13 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * A child JVM for {@code spec}: the warm spare if one is ready, otherwise a fresh launch; never starts a
-     * spare for next time. For callers that start several long-lived JVMs at once (a pool's workers): a
-     * replacement spare would start on the very CPUs their first tasks need.
+     * The spare for {@code spec} if there is a live one (ready or still warming up), else null; never starts
+     * another. Never blocks: for callers that start several long-lived JVMs at once (a pool's workers), which
+     * launch {@link #launchCold} themselves when there is none, and would not want a replacement spare to start
+     * on the very CPUs their first tasks need.
      */
-    public static ChildJvm obtainWithoutReplenishing(JvmSpec spec) throws IOException {
-        ChildJvm spare = Spares.enabled() ? Spares.take(spec, false) : null;
-        return spare != null ? spare : launchCold(spec);
+    public static ChildJvm takeSpare(JvmSpec spec) {
+        return Spares.enabled() ? Spares.take(spec, false) : null;
     }
 
     public long pid() {

@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
  * native call linked), so that the next start with that spec only has to send the entry: a few
  * milliseconds instead of a JVM start-up. Taking a spare starts its replacement in the background.
  * {@link #prepare} makes more than one for a spec (a pool of N takes up to N: one per worker, see
- * {@code ChildJvm.obtainWithoutReplenishing}); a replacement only ever restores one.
+ * {@code ChildJvm.takeSpare}); a replacement only ever restores one.
  *
  * <p>A spare that is still starting is taken too: it is always further along than a new launch.
  * Spares are daemon children: they die with this JVM (their link ends) and are terminated at its exit.
