@@ -21,6 +21,11 @@ import java.util.jar.Manifest;
  * (one level, as the JVM does for the application class path), keeping the jar itself in front since
  * it may hold classes too. Expanding is what lets {@link #allJars()} decide whether class-data sharing
  * can work: it needs every entry to be a jar.
+ *
+ * <p>Entries that do not exist are left out, as the JVM ignores them: a jar's manifest often names jars that
+ * are not there (a module's own jar, copied next to its dependencies, still lists {@code lib/...}), and one
+ * such entry would otherwise switch class-data sharing off for every child (measured: a cold child ≈ 250 ms
+ * instead of ≈ 190 ms, a cold pool of 2 ≈ 600-850 ms instead of ≈ 450 ms).
  */
 final class ClassPath {
     private static final ClassPath CURRENT = compute();
@@ -59,19 +64,29 @@ final class ClassPath {
     }
 
     private static ClassPath compute() {
+        return of(System.getProperty("java.class.path", ""), System.getProperty("jdk.module.path"));
+    }
+
+    /** The effective class path for {@code java.class.path} {@code cp} and module path {@code mp} (or null). */
+    static ClassPath of(String cp, String mp) {
         Set<String> entries = new LinkedHashSet<>();
-        String cp = System.getProperty("java.class.path", "");
         for (String entry : cp.split(File.pathSeparator)) {
             if (entry.isEmpty()) {
                 continue;
             }
             Path path = Path.of(entry).toAbsolutePath().normalize();
+            if (!Files.exists(path)) {
+                continue; // the JVM ignores it too
+            }
             entries.add(path.toString());
             if (entry.endsWith(".jar") && Files.isRegularFile(path)) {
-                entries.addAll(manifestClassPath(path));
+                for (String listed : manifestClassPath(path)) {
+                    if (Files.exists(Path.of(listed))) {
+                        entries.add(listed);
+                    }
+                }
             }
         }
-        String mp = System.getProperty("jdk.module.path");
         return new ClassPath(new ArrayList<>(entries), mp == null || mp.isEmpty() ? null : mp);
     }
 
