@@ -105,13 +105,18 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             }
             channel.attached(initializer, process.wasReady());
         } catch (Throwable t) {
-            if (process != null) {
-                process.kill();
-                channel.exited(process, t);
-            } else {
-                jvm.cancel(); // nothing took it
-                channel.exited(null, t);
-            }
+            failed(channel, jvm, process, t);
+        }
+    }
+
+    /** Starting the worker failed with {@code t}: its process, if it has one, is killed; else its JVM is given back. */
+    private static void failed(JvmWorkerChannel channel, WorkerProcess.Reservation jvm, WorkerProcess process, Throwable t) {
+        if (process != null) {
+            process.kill();
+            channel.exited(process, t);
+        } else {
+            jvm.cancel(); // nothing took it
+            channel.exited(null, t);
         }
     }
 
@@ -183,13 +188,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             channel.connected(tasks, results, initializer);
         } catch (Throwable t) {
             delete(socket, directory);
-            if (process != null) {
-                process.kill();
-                channel.exited(process, t);
-            } else {
-                jvm.cancel(); // nothing took it
-                channel.exited(null, t);
-            }
+            failed(channel, jvm, process, t);
         }
     }
 

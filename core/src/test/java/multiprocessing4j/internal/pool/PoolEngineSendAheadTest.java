@@ -99,6 +99,10 @@ class PoolEngineSendAheadTest {
                 List.of()), launcher);
     }
 
+    private static PoolFuture<Integer> submitOne(PoolEngine engine) {
+        return Calls.submit(engine, WireFormat.KIND_CALL, ONE, null, null, null, null);
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
@@ -111,7 +115,7 @@ class PoolEngineSendAheadTest {
     void aTaskSentAheadIsNotTimedUntilTheWorkerIsReady() throws Exception {
         AheadLauncher launcher = new AheadLauncher();
         PoolEngine engine = engine(launcher, 300);
-        PoolFuture<Integer> task = Calls.submit(engine, WireFormat.KIND_CALL, ONE, null, null, null, null);
+        PoolFuture<Integer> task = submitOne(engine);
         await("the task was sent ahead", () -> !launcher.workers.isEmpty() && !launcher.workers.get(0).received.isEmpty());
         AheadWorker worker = launcher.workers.get(0);
         // longer than the timeout, before READY: the task has not started, so it has not run too long
@@ -131,8 +135,8 @@ class PoolEngineSendAheadTest {
     void aWorkerThatEndsBeforeItIsReadyFailsTheTasksSentAheadWithItsReasonNotAsADeath() throws Exception {
         AheadLauncher launcher = new AheadLauncher();
         PoolEngine engine = engine(launcher, 0);
-        PoolFuture<Integer> first = Calls.submit(engine, WireFormat.KIND_CALL, ONE, null, null, null, null);
-        PoolFuture<Integer> second = Calls.submit(engine, WireFormat.KIND_CALL, ONE, null, null, null, null);
+        PoolFuture<Integer> first = submitOne(engine);
+        PoolFuture<Integer> second = submitOne(engine);
         await("both tasks were sent ahead", () -> !launcher.workers.isEmpty() && launcher.workers.get(0).received.size() == 2);
         AheadWorker worker = launcher.workers.get(0);
         // when: its initializer throws (the worker reports it and exits)
@@ -152,7 +156,7 @@ class PoolEngineSendAheadTest {
     void cancellingATaskSentAheadSkipsItInsteadOfKillingTheWorker() throws Exception {
         AheadLauncher launcher = new AheadLauncher();
         PoolEngine engine = engine(launcher, 0);
-        PoolFuture<Integer> task = Calls.submit(engine, WireFormat.KIND_CALL, ONE, null, null, null, null);
+        PoolFuture<Integer> task = submitOne(engine);
         await("the task was sent ahead", () -> !launcher.workers.isEmpty() && !launcher.workers.get(0).received.isEmpty());
         AheadWorker worker = launcher.workers.get(0);
         assertTrue(task.cancel(true));
