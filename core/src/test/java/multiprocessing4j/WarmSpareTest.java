@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -140,9 +142,8 @@ class WarmSpareTest {
             AsyncResult<Integer> first = pool.applyAsync(() -> 1);
             AsyncResult<Integer> second = pool.applyAsync(() -> 2);
             for (AsyncResult<Integer> r : List.of(first, second)) {
-                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
-                        () -> r.get(WAIT));
-                assertTrue(e.getCause() instanceof java.util.concurrent.RejectedExecutionException
+                ExecutionException e = assertThrows(ExecutionException.class, () -> r.get(WAIT));
+                assertTrue(e.getCause() instanceof RejectedExecutionException
                         && e.getCause().getCause() != null
                         && "no database".equals(e.getCause().getCause().getMessage()), "the initializer's reason: " + e);
             }

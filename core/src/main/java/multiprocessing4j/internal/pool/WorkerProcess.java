@@ -94,7 +94,8 @@ abstract class WorkerProcess {
      * must know of a cold worker before it encodes any task that worker may get: a pool whose JVM's Fory is warm
      * speaks Fory unless a worker is cold ({@link PoolCodec#coldWorkerStarted}), and a cold worker handed Fory
      * bytes builds Fory before it can read its first task (≈ 80-100 ms of a cold pool's start, measured).
-     * Whoever takes a reservation either starts a worker with it or {@linkplain #cancel cancels} it.
+     * Whoever takes a reservation either starts a worker with it or {@linkplain #cancel cancels} it: the launcher,
+     * which cancels it whenever no worker process came of it.
      */
     static final class Reservation {
         /** The spare to hand the worker's entry, or null: launch a JVM. */
@@ -146,15 +147,12 @@ abstract class WorkerProcess {
 
         Runtime(List<String> jvmOptions, String name, Reservation reserved, String rings, String socket, byte[] secret)
                 throws IOException {
+            // On failure the launcher cancels the reservation (the spare, the cold count); a JVM launched here is
+            // killed here.
             Runnable foryWarmThere = reserved.foryWarmThere;
-            try {
-                // A ready spare is welcome, but taking it must not start another JVM next to the pool's own
-                // (measured: a 2-worker executor demo went from a 1.2x speed-up to 0.7-0.97x).
-                jvm = reserved.spare != null ? reserved.spare : ChildJvm.launchCold(spec(jvmOptions));
-            } catch (IOException | RuntimeException e) {
-                reserved.cancel();
-                throw e;
-            }
+            // A ready spare is welcome, but taking it must not start another JVM next to the pool's own
+            // (measured: a 2-worker executor demo went from a 1.2x speed-up to 0.7-0.97x).
+            jvm = reserved.spare != null ? reserved.spare : ChildJvm.launchCold(spec(jvmOptions));
             wasReady = jvm.isReady();
             boolean poolWarm = PoolCodec.isWarm();
             try {
@@ -164,9 +162,6 @@ abstract class WorkerProcess {
                         Output.INHERIT, Output.INHERIT);
             } catch (RuntimeException e) {
                 jvm.kill();
-                if (foryWarmThere != null) {
-                    foryWarmThere.run();
-                }
                 throw e;
             }
             if (foryWarmThere != null || !poolWarm) {
